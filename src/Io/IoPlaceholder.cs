@@ -1,0 +1,3 @@
+namespace Pooler.Io;
+/// <summary>Placeholder until the event backends land.</summary>
+internal static class IoPlaceholder { }

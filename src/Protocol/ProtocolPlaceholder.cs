@@ -1,0 +1,3 @@
+namespace Pooler.Protocol;
+/// <summary>Placeholder until the protocol library lands.</summary>
+internal static class ProtocolPlaceholder { }
