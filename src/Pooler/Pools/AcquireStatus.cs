@@ -1,0 +1,16 @@
+// Outcome kinds of a client asking its pool for a server.
+namespace Pooler.Pools;
+
+internal enum AcquireStatus
+{
+    Acquired,
+
+    /// <summary>No server within query_wait_timeout.</summary>
+    TimedOut,
+
+    /// <summary>Logins to the server are failing; the result carries the last login error.</summary>
+    LoginFailed,
+
+    /// <summary>The pooler is shutting down or the wait was cancelled.</summary>
+    Shutdown,
+}

@@ -1,0 +1,200 @@
+// One pool of server connections for a (database, user): idle/active/login lists and the FIFO of waiting clients.
+namespace Pooler.Pools;
+
+/// <summary>
+/// Moves servers between the idle and active lists and hands them to waiting clients in arrival order. Every
+/// method runs on the event-loop thread, so there are no locks; waiters are completed asynchronously so no client
+/// code runs inside a pool method.
+/// </summary>
+internal sealed partial class Pool
+{
+    private readonly PoolManager _manager;
+
+    // LIFO: the most recently used server is reused first, so the rarely used ones can age out.
+    private readonly List<IPooledServer> _idle = [];
+    private readonly HashSet<IPooledServer> _active = [];
+    private readonly LinkedList<PoolWaiter> _waiters = new();
+    private readonly Backoff _loginBackoff = new();
+    private PoolError? _lastLoginError;
+    private bool _reserveOpen;
+    private bool _shutdown;
+
+    public Pool(PoolManager manager, PoolKey key, PoolSettings settings)
+    {
+        _manager = manager;
+        Key = key;
+        Settings = settings;
+    }
+
+    public PoolKey Key { get; }
+
+    public PoolSettings Settings { get; private set; }
+
+    /// <summary>The ParameterStatus set of the first server login, shown to clients that log in before they get a server.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>>? ServerParameters { get; set; }
+
+    public int IdleCount => _idle.Count;
+
+    public int ActiveCount => _active.Count;
+
+    public int LoginCount { get; private set; }
+
+    public int WaitingCount => _waiters.Count;
+
+    /// <summary>Every server this pool holds or is logging in: what pool_size limits.</summary>
+    public int ServerCount => _idle.Count + _active.Count + LoginCount;
+
+    public PoolError? LastLoginError => _lastLoginError;
+
+    /// <summary>True while the pool's timer is armed (tests check that an idle pool arms nothing).</summary>
+    internal bool TimerArmed => _timerDue != DateTimeOffset.MaxValue;
+
+    /// <summary>
+    /// Get a server: an idle one at once, else wait FIFO until one is released or logged in, query_wait_timeout
+    /// passes, or logins fail while the pool has no server at all.
+    /// </summary>
+    public ValueTask<AcquireResult> AcquireAsync()
+    {
+        if (_shutdown)
+            return ValueTask.FromResult(AcquireResult.Failed(AcquireStatus.Shutdown, null));
+
+        // Waiters imply no idle server (a freed server goes to the first waiter), so taking one is fair.
+        while (_waiters.Count == 0 && _idle.Count > 0)
+        {
+            var server = _idle[^1];
+            _idle.RemoveAt(_idle.Count - 1);
+            if (!server.IsUsable)
+            {
+                Drop(server, "found dead in the idle list");
+                continue;
+            }
+            _active.Add(server);
+            return ValueTask.FromResult(AcquireResult.Acquired(server));
+        }
+
+        var now = _manager.Time.GetUtcNow();
+        if (ServerCount == 0 && _lastLoginError is not null && LoginBlockedUntil(now) > now)
+        {
+            // PgBouncer's "server login has been failing": answer at once rather than park the client for the back-off.
+            return ValueTask.FromResult(AcquireResult.Failed(AcquireStatus.LoginFailed, _lastLoginError));
+        }
+
+        var waiter = new PoolWaiter(now);
+        _waiters.AddLast(waiter);
+        Launch();
+        return new ValueTask<AcquireResult>(waiter.Task);
+    }
+
+    /// <summary>
+    /// Give back a server a client was using. <paramref name="reusable"/> is false when its state is unknown (lost
+    /// mid-transaction, reset failed); such a server is closed instead of reused.
+    /// </summary>
+    public void Release(IPooledServer server, bool reusable)
+    {
+        if (!_active.Remove(server))
+            return;
+        if (!reusable || !server.IsUsable || _shutdown)
+        {
+            Drop(server, _shutdown ? "pooler shutting down" : "released unusable");
+            Launch();
+            return;
+        }
+        Hand(server);
+    }
+
+    /// <summary>A server died or must go (idle or active): remove it and open a replacement if clients need one.</summary>
+    public void Discard(IPooledServer server, string reason)
+    {
+        if (_active.Remove(server) || _idle.Remove(server))
+        {
+            Drop(server, reason);
+            Launch();
+        }
+    }
+
+    /// <summary>New limits after a configuration reload; existing servers stay until released.</summary>
+    public void UpdateSettings(PoolSettings settings)
+    {
+        Settings = settings;
+        Launch();
+    }
+
+    /// <summary>Close idle servers and fail waiters; servers in use are closed when their clients release them.</summary>
+    public void Shutdown()
+    {
+        _shutdown = true;
+        FailWaiters(AcquireStatus.Shutdown, null);
+        while (_idle.Count > 0)
+        {
+            var server = _idle[^1];
+            _idle.RemoveAt(_idle.Count - 1);
+            Drop(server, "pooler shutting down");
+        }
+        DisarmTimer();
+    }
+
+    /// <summary>Close one idle server so another pool of the same database or user can open one (max_db_connections).</summary>
+    internal bool EvictOneIdle()
+    {
+        if (_idle.Count == 0)
+            return false;
+        // The least recently used one: it sits at the bottom of the LIFO.
+        var server = _idle[0];
+        _idle.RemoveAt(0);
+        server.Close("evicted for another pool (max_db_connections / max_user_connections)");
+        _manager.ReleaseServerSlot(this, wake: false);
+        Launch();
+        return true;
+    }
+
+    /// <summary>Give a free server to the first waiter, or park it idle (closing it if the reserve made the pool too big).</summary>
+    private void Hand(IPooledServer server)
+    {
+        if (!server.IsUsable)
+        {
+            Drop(server, "lost before reuse");
+            Launch();
+            return;
+        }
+        if (_waiters.First is { } first)
+        {
+            _waiters.RemoveFirst();
+            _active.Add(server);
+            first.Value.Complete(AcquireResult.Acquired(server));
+            if (_waiters.Count == 0)
+                _reserveOpen = false;
+            ArmTimer();
+            return;
+        }
+        _reserveOpen = false;
+        if (ServerCount + 1 > Settings.PoolSize && ServerCount + 1 > Settings.MinPoolSize)
+        {
+            Drop(server, "reserve server no longer needed");
+            return;
+        }
+        if (_manager.IsSiblingHeldBack(this))
+        {
+            // Another pool of this database/user waits for a global slot: this idle server is worth more closed.
+            Drop(server, "closed to make room for another pool (max_db_connections / max_user_connections)");
+            return;
+        }
+        _idle.Add(server);
+        ArmTimer();
+    }
+
+    private void Drop(IPooledServer server, string reason)
+    {
+        server.Close(reason);
+        _manager.ReleaseServerSlot(this, wake: true);
+    }
+
+    private void FailWaiters(AcquireStatus status, PoolError? error)
+    {
+        while (_waiters.First is { } first)
+        {
+            _waiters.RemoveFirst();
+            first.Value.Complete(AcquireResult.Failed(status, error));
+        }
+        _reserveOpen = false;
+    }
+}

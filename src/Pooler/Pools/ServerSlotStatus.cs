@@ -1,0 +1,9 @@
+// Whether a global server slot was granted, and if not which limit stopped it.
+namespace Pooler.Pools;
+
+internal enum ServerSlotStatus
+{
+    Granted,
+    DatabaseLimit,
+    UserLimit,
+}
