@@ -34,11 +34,11 @@ public sealed record PoolerConfig
 
     /// <summary>Effective pool settings for (database entry, user): a [users] value wins over the database's, which
     /// wins over [pooler], as in PgBouncer. <paramref name="database"/> may be null for a database without entry.</summary>
-    public PoolSettings ResolvePool(DatabaseOptions? database, string user)
+    public ResolvedPoolOptions ResolvePool(DatabaseOptions? database, string user)
     {
         Users.TryGetValue(user, out var u);
         var g = Pooler;
-        return new PoolSettings(
+        return new ResolvedPoolOptions(
             PoolMode: u?.PoolMode ?? database?.PoolMode ?? g.PoolMode,
             PoolSize: u?.PoolSize ?? database?.PoolSize ?? g.DefaultPoolSize,
             MinPoolSize: database?.MinPoolSize ?? g.MinPoolSize,
@@ -49,5 +49,5 @@ public sealed record PoolerConfig
     }
 
     /// <summary>Effective pool settings for a client's requested database name and user.</summary>
-    public PoolSettings ResolvePool(string database, string user) => ResolvePool(FindDatabase(database), user);
+    public ResolvedPoolOptions ResolvePool(string database, string user) => ResolvePool(FindDatabase(database), user);
 }
