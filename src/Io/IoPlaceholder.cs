@@ -1,3 +1,0 @@
-namespace Pooler.Io;
-/// <summary>Placeholder until the event backends land.</summary>
-internal static class IoPlaceholder { }
