@@ -19,7 +19,7 @@ internal sealed partial class Pool
     private bool _reserveOpen;
     private bool _shutdown;
 
-    public Pool(PoolManager manager, PoolKey key, PoolSettings settings)
+    public Pool(PoolManager manager, PoolKey key, PoolLimits settings)
     {
         _manager = manager;
         Key = key;
@@ -28,7 +28,7 @@ internal sealed partial class Pool
 
     public PoolKey Key { get; }
 
-    public PoolSettings Settings { get; private set; }
+    public PoolLimits Settings { get; private set; }
 
     /// <summary>The ParameterStatus set of the first server login, shown to clients that log in before they get a server.</summary>
     public IReadOnlyList<KeyValuePair<string, string>>? ServerParameters { get; set; }
@@ -113,7 +113,7 @@ internal sealed partial class Pool
     }
 
     /// <summary>New limits after a configuration reload; existing servers stay until released.</summary>
-    public void UpdateSettings(PoolSettings settings)
+    public void UpdateSettings(PoolLimits settings)
     {
         Settings = settings;
         Launch();

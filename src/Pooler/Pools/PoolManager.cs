@@ -45,7 +45,7 @@ internal sealed class PoolManager
 
     public Pool? Find(PoolKey key) => _pools.GetValueOrDefault(key);
 
-    public Pool GetOrCreate(PoolKey key, PoolSettings settings)
+    public Pool GetOrCreate(PoolKey key, PoolLimits settings)
     {
         if (_pools.TryGetValue(key, out var pool))
             return pool;

@@ -21,7 +21,7 @@ public sealed class PoolManagerTests
     public async Task Acquire_MaxDbConnectionsWithIdleSibling_EvictsSiblingIdleServer()
     {
         var bed = new PoolTestBed();
-        var settings = new PoolSettings { PoolSize = 5, MaxDbConnections = 1 };
+        var settings = new PoolLimits { PoolSize = 5, MaxDbConnections = 1 };
         var p1 = bed.Pool(settings, user: "a");
         var p2 = bed.Pool(settings, user: "b");
         var s1 = (FakePooledServer)await bed.AcquireNewAsync(p1);
@@ -39,7 +39,7 @@ public sealed class PoolManagerTests
     public async Task Acquire_MaxDbConnectionsAllBusy_WaitsThenGetsSlotWhenSiblingReleases()
     {
         var bed = new PoolTestBed();
-        var settings = new PoolSettings { PoolSize = 5, MaxDbConnections = 1 };
+        var settings = new PoolLimits { PoolSize = 5, MaxDbConnections = 1 };
         var p1 = bed.Pool(settings, user: "a");
         var p2 = bed.Pool(settings, user: "b");
         var s1 = (FakePooledServer)await bed.AcquireNewAsync(p1);
@@ -59,7 +59,7 @@ public sealed class PoolManagerTests
     public async Task Acquire_MaxUserConnections_LimitsAcrossDatabases()
     {
         var bed = new PoolTestBed();
-        var settings = new PoolSettings { PoolSize = 5, MaxUserConnections = 1 };
+        var settings = new PoolLimits { PoolSize = 5, MaxUserConnections = 1 };
         var p1 = bed.Pool(settings, database: "d1");
         var p2 = bed.Pool(settings, database: "d2");
         await bed.AcquireNewAsync(p1);
@@ -75,8 +75,8 @@ public sealed class PoolManagerTests
     public async Task Logins_MaxServerConnectsPerHost_AtMostNInFlightFifo()
     {
         var bed = new PoolTestBed(new PoolManagerSettings { MaxServerConnectsPerHost = 2 });
-        var p1 = bed.Pool(new PoolSettings { PoolSize = 10 }, user: "a");
-        var p2 = bed.Pool(new PoolSettings { PoolSize = 10 }, user: "b");
+        var p1 = bed.Pool(new PoolLimits { PoolSize = 10 }, user: "a");
+        var p2 = bed.Pool(new PoolLimits { PoolSize = 10 }, user: "b");
         var waiters = new List<Task<AcquireResult>>();
         for (var i = 0; i < 3; i++)
             waiters.Add(p1.AcquireAsync().AsTask());
@@ -104,7 +104,7 @@ public sealed class PoolManagerTests
     public async Task HostUnavailable_QueuedLoginsBackOffAndEveryPoolOfHostFails()
     {
         var bed = new PoolTestBed(new PoolManagerSettings { MaxServerConnectsPerHost = 1 });
-        var settings = new PoolSettings { PoolSize = 10, ServerLoginRetry = TimeSpan.FromSeconds(1) };
+        var settings = new PoolLimits { PoolSize = 10, ServerLoginRetry = TimeSpan.FromSeconds(1) };
         var p1 = bed.Pool(settings, user: "a");
         var p2 = bed.Pool(settings, user: "b");
         var a = p1.AcquireAsync().AsTask();

@@ -20,7 +20,7 @@ internal sealed class PoolTestBed
         Manager = new PoolManager(Connector, Counters, Time, settings ?? new PoolManagerSettings(), Logger.None);
     }
 
-    public Pool Pool(PoolSettings settings, string database = "db", string user = "u") =>
+    public Pool Pool(PoolLimits settings, string database = "db", string user = "u") =>
         Manager.GetOrCreate(new PoolKey(database, user), settings);
 
     /// <summary>Acquire and log in a fresh server, returning it (the login is completed by the test).</summary>

@@ -9,7 +9,7 @@ public sealed class PoolTests
     public async Task AcquireAsync_IdleServer_ReusedWithoutNewLogin()
     {
         var bed = new PoolTestBed();
-        var pool = bed.Pool(new PoolSettings { PoolSize = 5 });
+        var pool = bed.Pool(new PoolLimits { PoolSize = 5 });
         var first = await bed.AcquireNewAsync(pool);
         pool.Release(first, reusable: true);
 
@@ -24,7 +24,7 @@ public sealed class PoolTests
     public async Task AcquireAsync_PoolExhausted_WaitersServedFifoOnRelease()
     {
         var bed = new PoolTestBed();
-        var pool = bed.Pool(new PoolSettings { PoolSize = 1 });
+        var pool = bed.Pool(new PoolLimits { PoolSize = 1 });
         var server = await bed.AcquireNewAsync(pool);
 
         var b = pool.AcquireAsync().AsTask();
@@ -45,7 +45,7 @@ public sealed class PoolTests
     public async Task AcquireAsync_NoServerWithinQueryWaitTimeout_TimesOut()
     {
         var bed = new PoolTestBed();
-        var pool = bed.Pool(new PoolSettings { PoolSize = 1, QueryWaitTimeout = TimeSpan.FromSeconds(120) });
+        var pool = bed.Pool(new PoolLimits { PoolSize = 1, QueryWaitTimeout = TimeSpan.FromSeconds(120) });
         await bed.AcquireNewAsync(pool);
 
         var waiting = pool.AcquireAsync().AsTask();
@@ -65,7 +65,7 @@ public sealed class PoolTests
     public async Task AcquireAsync_WaitedReservePoolTimeout_OpensReserveServer()
     {
         var bed = new PoolTestBed();
-        var pool = bed.Pool(new PoolSettings
+        var pool = bed.Pool(new PoolLimits
         {
             PoolSize = 1, ReservePoolSize = 1, ReservePoolTimeout = TimeSpan.FromSeconds(5),
         });
@@ -92,7 +92,7 @@ public sealed class PoolTests
     public async Task Release_NotReusable_ClosesServerAndLogsInReplacementForWaiter()
     {
         var bed = new PoolTestBed();
-        var pool = bed.Pool(new PoolSettings { PoolSize = 1 });
+        var pool = bed.Pool(new PoolLimits { PoolSize = 1 });
         var broken = (FakePooledServer)await bed.AcquireNewAsync(pool);
         var waiting = pool.AcquireAsync().AsTask();
 
@@ -109,7 +109,7 @@ public sealed class PoolTests
     public async Task Discard_IdleServerDies_RemovedAndNotHandedOut()
     {
         var bed = new PoolTestBed();
-        var pool = bed.Pool(new PoolSettings { PoolSize = 2 });
+        var pool = bed.Pool(new PoolLimits { PoolSize = 2 });
         var dead = await bed.AcquireNewAsync(pool);
         pool.Release(dead, reusable: true);
 
@@ -127,7 +127,7 @@ public sealed class PoolTests
     public async Task GetOrCreate_MinPoolSize_WarmsAndReplacesLostServers()
     {
         var bed = new PoolTestBed();
-        var pool = bed.Pool(new PoolSettings { PoolSize = 5, MinPoolSize = 2 });
+        var pool = bed.Pool(new PoolLimits { PoolSize = 5, MinPoolSize = 2 });
         await bed.Connector.WaitForCallsAsync(2);
         var a = bed.Connector.SucceedNext();
         bed.Connector.SucceedNext();
@@ -144,7 +144,7 @@ public sealed class PoolTests
     public async Task LoginRejected_WaitersGetErrorAndNewClientsGetItDuringBackoff()
     {
         var bed = new PoolTestBed();
-        var pool = bed.Pool(new PoolSettings { PoolSize = 2, ServerLoginRetry = TimeSpan.FromSeconds(15) });
+        var pool = bed.Pool(new PoolLimits { PoolSize = 2, ServerLoginRetry = TimeSpan.FromSeconds(15) });
         var error = new PoolError("28P01", "password authentication failed for user \"u\"");
         var a = pool.AcquireAsync().AsTask();
         var b = pool.AcquireAsync().AsTask();
@@ -176,7 +176,7 @@ public sealed class PoolTests
     public async Task LoginFailing_PoolHasActiveServer_WaiterKeepsWaitingForIt()
     {
         var bed = new PoolTestBed();
-        var pool = bed.Pool(new PoolSettings { PoolSize = 2 });
+        var pool = bed.Pool(new PoolLimits { PoolSize = 2 });
         var held = await bed.AcquireNewAsync(pool);
         var waiting = pool.AcquireAsync().AsTask();
         await bed.Connector.WaitForCallsAsync(1);
@@ -192,10 +192,10 @@ public sealed class PoolTests
     public async Task Shutdown_WaitersFailAndIdleServersClose()
     {
         var bed = new PoolTestBed();
-        var pool = bed.Pool(new PoolSettings { PoolSize = 1 });
+        var pool = bed.Pool(new PoolLimits { PoolSize = 1 });
         var server = (FakePooledServer)await bed.AcquireNewAsync(pool);
         pool.Release(server, reusable: true);
-        var other = bed.Pool(new PoolSettings { PoolSize = 1 }, user: "v");
+        var other = bed.Pool(new PoolLimits { PoolSize = 1 }, user: "v");
         var held = await bed.AcquireNewAsync(other);
         var waiting = other.AcquireAsync().AsTask();
 

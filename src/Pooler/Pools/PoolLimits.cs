@@ -2,7 +2,7 @@
 namespace Pooler.Pools;
 
 /// <summary>Effective settings of one pool after user → database → global resolution.</summary>
-internal sealed record PoolSettings
+internal sealed record PoolLimits
 {
     /// <summary>Servers the pool may hold in normal operation (pool_size / default_pool_size).</summary>
     public int PoolSize { get; init; } = 20;

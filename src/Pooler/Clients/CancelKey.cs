@@ -1,0 +1,25 @@
+// The BackendKeyData the pooler gives each client, and its layout (worker id in the low bits of the process id).
+using System.Security.Cryptography;
+
+namespace Pooler.Clients;
+
+/// <summary>
+/// A client's cancel key. Layout of the 32-bit process id: bit 31 is 0 (positive, as real pids), bits 30..8 are
+/// random, bits 7..0 carry the worker id (0..255), so the supervisor of a multi-process pooler can route a
+/// CancelRequest to the worker that owns the key without asking anyone. The 4-byte secret is random (protocol 3.0
+/// keys; 3.2's longer keys can follow). Unique per worker: the registry re-draws on a collision.
+/// </summary>
+internal readonly record struct CancelKey(int ProcessId, byte[] Secret)
+{
+    public const int WorkerBits = 8;
+
+    public int WorkerId => ProcessId & ((1 << WorkerBits) - 1);
+
+    public static CancelKey Create(int workerId)
+    {
+        Span<byte> random = stackalloc byte[8];
+        RandomNumberGenerator.Fill(random);
+        var high = BitConverter.ToInt32(random) & 0x7FFFFF00;
+        return new CancelKey(high | (workerId & 0xFF), random.Slice(4, 4).ToArray());
+    }
+}

@@ -1,0 +1,157 @@
+// The first packets of a client: SSL/GSSENC refusal, CancelRequest, StartupMessage checks and the login reply.
+using Pooler.Pools;
+using Pooler.Protocol;
+
+namespace Pooler.Clients;
+
+internal sealed partial class ClientSession
+{
+    // Parameters that every client may send and that need no tracking.
+    private static readonly HashSet<string> s_plainStartupParameters = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "user", "database", "fallback_application_name",
+    };
+
+    /// <summary>Null when the client is logged in and may send queries; else why the session ends.</summary>
+    private async ValueTask<SessionEnd?> StartupAsync()
+    {
+        var timeout = _rt.Options.ClientLoginTimeout;
+        using var timer = _rt.Engine.TimeProvider.CreateTimer(static s => ((ClientSession)s!).RequestEnd(SessionEnd.LoginTimeout,
+                new PoolError(SqlState.ProtocolViolation, "client_login_timeout")), this,
+            timeout > TimeSpan.Zero ? timeout : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        while (true)
+        {
+            var read = await _input.ReadAsync();
+            if (_requestedEnd is { } requested)
+                return requested;
+            var buffer = read.Buffer;
+            var status = StartupFrameReader.TryRead(ref buffer, out var frame, out var error, _rt.Options.MaxStartupPacketSize);
+            if (status == FrameReadStatus.NeedMoreData)
+            {
+                _input.AdvanceTo(buffer.Start, buffer.End);
+                if (read.IsCompleted)
+                    return SessionEnd.ClientClosed;
+                continue;
+            }
+            if (status == FrameReadStatus.Error)
+            {
+                _input.AdvanceTo(buffer.Start, buffer.End);
+                return Fail(SessionEnd.ProtocolViolation, error.SqlState, error.Message);
+            }
+
+            switch (frame.Kind)
+            {
+                case StartupFrameKind.SslRequest:
+                case StartupFrameKind.GssEncRequest:
+                    _input.AdvanceTo(buffer.Start);
+                    // 'N': no TLS / GSS encryption until the TLS issue; the client goes on in plain text.
+                    if (!await Output.SendAsync(0, static (w, _) => BackendMessages.WriteEncryptionResponse(w, accept: false)))
+                        return SessionEnd.ClientClosed;
+                    continue;
+                case StartupFrameKind.CancelRequest:
+                    CancelRequestMessage.TryParse(frame, out var cancel);
+                    _input.AdvanceTo(buffer.Start);
+                    HandleCancelRequest(cancel);
+                    return SessionEnd.CancelRequest;
+                case StartupFrameKind.StartupMessage:
+                    var parsed = StartupMessage.TryParse(frame, out var startup, out error);
+                    _input.AdvanceTo(buffer.Start);
+                    if (!parsed)
+                        return Fail(SessionEnd.ProtocolViolation, error.SqlState, error.Message);
+                    return await LoginAsync(startup);
+                default:
+                    _input.AdvanceTo(buffer.Start);
+                    return Fail(SessionEnd.ProtocolViolation, SqlState.ProtocolViolation, "direct TLS connections are not supported");
+            }
+        }
+    }
+
+    private SessionEnd Fail(SessionEnd end, string sqlState, string message)
+    {
+        _endError ??= new PoolError(sqlState, message);
+        return end;
+    }
+
+    private async ValueTask<SessionEnd?> LoginAsync(StartupMessage startup)
+    {
+        if (string.IsNullOrEmpty(startup.User))
+            return Fail(SessionEnd.AuthFailed, SqlState.InvalidAuthorizationSpecification, "no PostgreSQL user name specified in startup packet");
+        User = startup.User;
+        Database = startup.EffectiveDatabase ?? User;
+        if (CheckStartupParameters(startup) is { } unsupported)
+            return unsupported;
+
+        if (!_rt.Manager.TryAdmitClient())
+            return Fail(SessionEnd.TooManyClients, SqlState.TooManyConnections, "no more connections allowed (max_client_conn)");
+        _admitted = true;
+
+        _route = _rt.Directory.Resolve(Database, User);
+        if (_route is null)
+            return Fail(SessionEnd.UnknownDatabase, SqlState.InvalidCatalogName, $"no such database: {Database}");
+
+        if (await AuthenticateAsync() is { } authEnd)
+            return authEnd;
+
+        // The first client of a pool waits for a server login, so that it sees real ParameterStatus values.
+        var pool = _route.Pool;
+        if (pool.ServerParameters is null)
+        {
+            if (await LinkServerAsync() is { } noServer)
+                return noServer;
+            // Session mode keeps it (the client would take it right back); the others return it at once.
+            if (Mode != Config.PoolMode.Session)
+                await ReleaseServerAsync();
+        }
+        foreach (var (name, value) in pool.ServerParameters!)
+        {
+            if (Parameters.IsTracked(name) && Parameters.Get(name) is null)
+                Parameters.Set(name, value);
+        }
+
+        CancelKey = _rt.Cancels.Register(this);
+        _keyRegistered = true;
+        await Output.WaitReadyAsync();
+        var w = Output.Writer;
+        BackendMessages.WriteAuthenticationOk(w);
+        foreach (var (name, value) in pool.ServerParameters!)
+            BackendMessages.WriteParameterStatus(w, name, Parameters.Get(name) ?? value);
+        BackendMessages.WriteBackendKeyData(w, CancelKey.ProcessId, CancelKey.Secret);
+        BackendMessages.WriteReadyForQuery(w, TransactionStatus.Idle);
+        if (!await Output.FlushAsync())
+            return SessionEnd.ClientClosed;
+        if (_rt.Options.LogConnections)
+            Log.Information("login: {User}@{Database} from {Remote} ({Mode} mode)", User, Database, _conn.RemoteEndPoint, Mode);
+        return null;
+    }
+
+    /// <summary>
+    /// Tracked parameters become the client's own values; anything else not in ignore_startup_parameters is refused
+    /// as PgBouncer does, because a shared server could not honour it for this client alone.
+    /// </summary>
+    private SessionEnd? CheckStartupParameters(StartupMessage startup)
+    {
+        string? fallbackName = null;
+        foreach (var (name, value) in startup.Parameters)
+        {
+            if (s_plainStartupParameters.Contains(name))
+            {
+                if (string.Equals(name, "fallback_application_name", StringComparison.OrdinalIgnoreCase))
+                    fallbackName = value;
+                continue;
+            }
+            if (Parameters.IsTracked(name))
+            {
+                Parameters.Set(name, value);
+                continue;
+            }
+            if (string.Equals(name, "options", StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(value))
+                continue;
+            if (_rt.Options.IgnoreStartupParameters.Contains(name, StringComparer.OrdinalIgnoreCase))
+                continue;
+            return Fail(SessionEnd.UnsupportedParameter, SqlState.ProtocolViolation, $"unsupported startup parameter: {name}");
+        }
+        if (fallbackName is not null && Parameters.Get("application_name") is null)
+            Parameters.Set("application_name", fallbackName);
+        return null;
+    }
+}

@@ -1,0 +1,147 @@
+// Forwarding a logged-in client's messages to a server, and when to take and give back that server per pool mode.
+using System.Buffers;
+using Pooler.Config;
+using Pooler.Pools;
+using Pooler.Protocol;
+using Pooler.Servers;
+
+namespace Pooler.Clients;
+
+internal sealed partial class ClientSession
+{
+    // Only Terminate is needed whole; every other message streams through in pieces (COPY, huge Bind).
+    private readonly MessageScanner _scanner = new(MessageCodeSet.Of(FrontendMessageCode.Terminate), 0);
+
+    /// <summary>The forwarding loop: take a server when a message starts, write the bytes through, flush per read.</summary>
+    private async ValueTask<SessionEnd> ForwardAsync()
+    {
+        _scanner.MaxForwardBodyLength = _rt.Options.MaxPacketSize - 4;
+        while (true)
+        {
+            var read = await _input.ReadAsync();
+            if (_requestedEnd is { } requested)
+                return requested;
+            var buffer = read.Buffer;
+            SessionEnd? end = null;
+            ServerConnection? written = null;
+            while (end is null)
+            {
+                var scan = _scanner.Scan(ref buffer);
+                if (scan.Status == ScanStatus.NeedMoreData)
+                    break;
+                if (scan.Status == ScanStatus.Error)
+                {
+                    end = Fail(SessionEnd.ProtocolViolation, scan.Error.SqlState, scan.Error.Message);
+                    break;
+                }
+                if (scan.Status == ScanStatus.Frame && scan.Code == (byte)FrontendMessageCode.Terminate)
+                {
+                    end = SessionEnd.ClientClosed;
+                    break;
+                }
+                if (scan.Status is ScanStatus.MessageStart or ScanStatus.Frame)
+                {
+                    if (_server is null && await LinkServerAsync() is { } noServer)
+                    {
+                        end = noServer;
+                        break;
+                    }
+                    if (scan.Code is (byte)FrontendMessageCode.Query or (byte)FrontendMessageCode.Sync
+                        or (byte)FrontendMessageCode.FunctionCall)
+                        _server!.PendingReady++;
+                }
+                var server = _server!;
+                if (!server.Output.IsReady)
+                    await server.Output.WaitReadyAsync();
+                foreach (var segment in scan.Bytes)
+                    server.Output.Writer.Write(segment.Span);
+                written = server;
+            }
+            _input.AdvanceTo(buffer.Start, buffer.End);
+            if (written is not null && !await written.Output.FlushAsync() && written == _server)
+            {
+                // The server's read loop reports the loss with the server's own error when it has one.
+                end ??= Fail(SessionEnd.ServerLost, SqlState.ConnectionFailure, "server connection lost");
+            }
+            if (end is { } e)
+                return e;
+            if (_requestedEnd is { } late)
+                return late;
+            if (read.IsCompleted)
+                return SessionEnd.ClientClosed;
+        }
+    }
+
+    /// <summary>Take a server from the pool (waiting FIFO if needed) and bring it to this client's parameters.</summary>
+    private async ValueTask<SessionEnd?> LinkServerAsync()
+    {
+        var pool = _route!.Pool;
+        while (true)
+        {
+            var result = await pool.AcquireAsync();
+            if (result.Status != AcquireStatus.Acquired)
+            {
+                return result.Status == AcquireStatus.Shutdown
+                    ? Fail(SessionEnd.Shutdown, SqlState.AdminShutdown, "pooler is shutting down")
+                    : Fail(SessionEnd.NoServer, result.Error?.SqlState ?? SqlState.ConnectionFailure,
+                        result.Error?.Message ?? "no server available");
+            }
+            var server = (ServerConnection)result.Server!;
+            if (_requestedEnd is not null)
+            {
+                // Shut down or timed out while waiting: give the server straight back.
+                pool.Release(server, reusable: server.IsUsable);
+                return _requestedEnd;
+            }
+            if (!server.IsUsable)
+            {
+                pool.Release(server, reusable: false);
+                continue;
+            }
+            server.Link(this);
+            _server = server;
+            if (Parameters.BuildSync(server) is { } sql)
+            {
+                if (!server.Output.IsReady)
+                    await server.Output.WaitReadyAsync();
+                server.ResetInternalFailure();
+                server.WriteInternalQuery(sql);
+                Log.Debug("{Server}: syncing parameters: {Sql}", server.Name, sql);
+            }
+            return null;
+        }
+    }
+
+    /// <summary>Called by the server's read loop after it forwarded a ReadyForQuery for this client's query.</summary>
+    private void OnServerReady(ServerConnection server, TransactionStatus status)
+    {
+        if (server != _server || server.PendingReady > 0)
+            return;
+        switch (Mode)
+        {
+            case PoolMode.Transaction when status == TransactionStatus.Idle:
+                _ = ReleaseServerAsync();
+                break;
+            case PoolMode.Statement when status == TransactionStatus.Idle:
+                _ = ReleaseServerAsync();
+                break;
+            case PoolMode.Statement:
+                // As PgBouncer: a transaction block cannot be kept across statements; the session ends and the
+                // server's transaction is rolled back before anyone else gets it.
+                RequestEnd(SessionEnd.StatementModeTransaction,
+                    new PoolError(SqlState.FeatureNotSupported, "transaction blocks not allowed in statement pooling mode"));
+                break;
+        }
+    }
+
+    /// <summary>Give the server back: session mode runs server_reset_query; others only with server_reset_query_always.</summary>
+    private ValueTask ReleaseServerAsync()
+    {
+        if (_server is not { } server)
+            return ValueTask.CompletedTask;
+        _server = null;
+        var options = _rt.Options;
+        var reset = Mode == PoolMode.Session || options.ServerResetQueryAlways ? options.ServerResetQuery : null;
+        return server.ReleaseAsync(reset);
+    }
+}

@@ -1,0 +1,93 @@
+// Runs the pooler in one process (workers = 0): engine, listeners, accept loops, warm pools, clean shutdown.
+using System.Net;
+using System.Net.Sockets;
+using Pooler.Config;
+using Pooler.Io;
+using Serilog;
+
+namespace Pooler.Hosting;
+
+public static class PoolerHost
+{
+    /// <summary>Run until <paramref name="ct"/> is cancelled, then shut down cleanly.</summary>
+    public static async Task RunAsync(PoolerConfig config, ILogger log, CancellationToken ct)
+    {
+        var instance = await StartAsync(config, log);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            // The normal way to stop.
+        }
+        log.Information("shutting down");
+        await instance.StopAsync();
+    }
+
+    /// <summary>Start listening and return the running instance (tests use the handle to stop it).</summary>
+    internal static async Task<PoolerInstance> StartAsync(PoolerConfig config, ILogger log, Func<string, string?>? authFileSecret = null)
+    {
+        var options = config.Pooler;
+        var engine = IoEngine.Create(ToBackend(options.EvBackend));
+        log.Information("event backend {Backend} ({Reason})", engine.BackendName, engine.ChoiceReason);
+        engine.Start();
+        var runtime = new PoolerRuntime(engine, config, log, workerId: 0, authFileSecret);
+        var instance = new PoolerInstance(engine, runtime, log);
+        try
+        {
+            await engine.RunAsync(() =>
+            {
+                foreach (var endPoint in ListenEndPoints(options))
+                {
+                    instance.AddListener(engine.Listen(endPoint));
+                    log.Information("listening on {EndPoint}", endPoint);
+                }
+                if (!string.IsNullOrEmpty(options.UnixSocketDir))
+                {
+                    var path = Path.Combine(options.UnixSocketDir, $".s.PGSQL.{options.ListenPort}");
+                    // A socket file left by a killed pooler would make bind fail; the engine replaces it.
+                    instance.AddListener(engine.Listen(new UnixDomainSocketEndPoint(path)));
+                    if (!OperatingSystem.IsWindows())
+                        File.SetUnixFileMode(path, options.UnixSocketMode);
+                    log.Information("listening on unix:{Path}", path);
+                }
+                runtime.Directory.WarmForcedUserPools();
+                return Task.CompletedTask;
+            });
+        }
+        catch
+        {
+            await instance.StopAsync();
+            throw;
+        }
+        return instance;
+    }
+
+    private static EvBackend ToBackend(EventBackendKind kind) => kind switch
+    {
+        EventBackendKind.IoUring => EvBackend.IoUring,
+        EventBackendKind.Epoll => EvBackend.Epoll,
+        EventBackendKind.Portable => EvBackend.Portable,
+        _ => EvBackend.Auto,
+    };
+
+    private static IEnumerable<EndPoint> ListenEndPoints(PoolerOptions options)
+    {
+        foreach (var addr in options.ListenAddr)
+        {
+            if (addr == "*")
+            {
+                yield return new IPEndPoint(IPAddress.Any, options.ListenPort);
+                continue;
+            }
+            if (IPAddress.TryParse(addr, out var ip))
+            {
+                yield return new IPEndPoint(ip, options.ListenPort);
+                continue;
+            }
+            foreach (var resolved in Dns.GetHostAddresses(addr))
+                yield return new IPEndPoint(resolved, options.ListenPort);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+// Everything one event loop's sessions share: engine, configuration, pools, cancel keys, live sessions.
+using Pooler.Clients;
+using Pooler.Config;
+using Pooler.Io;
+using Pooler.Pools;
+using Serilog;
+
+namespace Pooler.Hosting;
+
+internal sealed class PoolerRuntime
+{
+    private long _nextClientId;
+
+    public PoolerRuntime(IoEngine engine, PoolerConfig config, ILogger log, int workerId = 0,
+        Func<string, string?>? authFileSecret = null)
+    {
+        Engine = engine;
+        Log = log;
+        WorkerId = workerId;
+        Cancels = new CancelRegistry(workerId);
+        PoolDirectory? directory = null;
+        var connector = new Servers.ServerConnector(engine, pool => directory!.TargetOf(pool), log);
+        Manager = new PoolManager(connector, new LocalConnectionCounters(), engine.TimeProvider, new PoolManagerSettings(), log);
+        directory = new PoolDirectory(Manager, authFileSecret ?? (_ => null));
+        Directory = directory;
+        Directory.Configure(config);
+    }
+
+    public IoEngine Engine { get; }
+
+    public ILogger Log { get; }
+
+    public int WorkerId { get; }
+
+    public PoolerConfig Config => Directory.Config;
+
+    public PoolerOptions Options => Directory.Config.Pooler;
+
+    public PoolManager Manager { get; }
+
+    public PoolDirectory Directory { get; }
+
+    public CancelRegistry Cancels { get; }
+
+    private readonly HashSet<ClientSession> _sessions = [];
+    private readonly TaskCompletionSource _allSessionsEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Live sessions, so shutdown can end each one.</summary>
+    public IReadOnlyCollection<ClientSession> Sessions => _sessions;
+
+    /// <summary>Completes once shutdown has begun and the last session has ended.</summary>
+    public Task AllSessionsEnded => _allSessionsEnded.Task;
+
+    public void AddSession(ClientSession session) => _sessions.Add(session);
+
+    public void RemoveSession(ClientSession session)
+    {
+        _sessions.Remove(session);
+        if (ShuttingDown && _sessions.Count == 0)
+            _allSessionsEnded.TrySetResult();
+    }
+
+    public bool ShuttingDown { get; private set; }
+
+    public long NextClientId() => ++_nextClientId;
+
+    /// <summary>Stop pools and end every session with 57P01; loop thread.</summary>
+    public void BeginShutdown()
+    {
+        ShuttingDown = true;
+        Manager.Shutdown();
+        foreach (var session in _sessions.ToArray())
+            session.RequestEnd(SessionEnd.Shutdown, null);
+        if (_sessions.Count == 0)
+            _allSessionsEnded.TrySetResult();
+    }
+}

@@ -1,0 +1,75 @@
+// Maps a client's requested database and user to a pool, creating pools from the configuration on first use.
+using Pooler.Config;
+using Pooler.Servers;
+
+namespace Pooler.Pools;
+
+/// <summary>
+/// Resolves [databases] entries (with the "*" fallback) and [users] overrides into pools. A database entry with a
+/// forced <c>user</c> sends every client to one pool logged in as that user; otherwise each client user gets its
+/// own pool, logged in as itself. Loop-thread only.
+/// </summary>
+internal sealed class PoolDirectory(PoolManager manager, Func<string, string?> authFileSecret)
+{
+    private readonly Dictionary<PoolKey, PoolRoute> _routes = [];
+    private readonly Dictionary<PoolKey, ServerTarget> _targets = [];
+
+    public PoolerConfig Config { get; private set; } = new();
+
+    public void Configure(PoolerConfig config)
+    {
+        Config = config;
+        manager.Settings = new PoolManagerSettings
+        {
+            MaxClientConn = config.Pooler.MaxClientConn,
+            MaxServerConnectsPerHost = config.Pooler.MaxServerConnectsPerHost,
+        };
+    }
+
+    /// <summary>The route for a client, or null when no [databases] entry (nor "*") serves the database.</summary>
+    public PoolRoute? Resolve(string database, string clientUser)
+    {
+        var entry = Config.FindDatabase(database);
+        if (entry is null)
+            return null;
+        var serverUser = entry.User ?? clientUser;
+        var key = new PoolKey(database, serverUser);
+        if (_routes.TryGetValue(key, out var route))
+            return route;
+
+        var resolved = Config.ResolvePool(entry, clientUser);
+        var options = Config.Pooler;
+        var password = entry.User is not null && entry.Password is not null ? entry.Password : authFileSecret(serverUser) ?? entry.Password;
+        var target = new ServerTarget(entry.Host, entry.Port, entry.ServerDbName(database), serverUser, password,
+            options.ServerConnectTimeout);
+        var limits = new PoolLimits
+        {
+            PoolSize = resolved.PoolSize,
+            MinPoolSize = resolved.MinPoolSize,
+            ReservePoolSize = resolved.ReservePoolSize,
+            ReservePoolTimeout = options.ReservePoolTimeout,
+            MaxDbConnections = resolved.MaxDbConnections,
+            MaxUserConnections = resolved.MaxUserConnections,
+            QueryWaitTimeout = options.QueryWaitTimeout,
+            ServerLoginRetry = options.ServerLoginRetry,
+            HostKey = target.HostKey,
+        };
+        // The target must be known before GetOrCreate, which may start min_pool_size logins at once.
+        _targets[key] = target;
+        route = new PoolRoute(manager.GetOrCreate(key, limits), resolved.PoolMode, target);
+        _routes[key] = route;
+        return route;
+    }
+
+    public ServerTarget? TargetOf(Pool pool) => _targets.GetValueOrDefault(pool.Key);
+
+    /// <summary>Create the pools of entries with a forced user, so their min_pool_size is warm before any client comes.</summary>
+    public void WarmForcedUserPools()
+    {
+        foreach (var (name, entry) in Config.Databases)
+        {
+            if (name != PoolerConfig.WildcardDatabase && entry.User is not null)
+                Resolve(name, entry.User);
+        }
+    }
+}
