@@ -30,6 +30,9 @@ internal sealed class SectionReader(TomlTableNode table, string path, List<Confi
         errors.Add(new ConfigError(PathOf(key), message, line, column));
     }
 
+    /// <summary>Records an error about the table itself (e.g. a reserved database name), at its header.</summary>
+    public void TableError(string message) => errors.Add(new ConfigError(path, message, table.Line, table.Column));
+
     public int Int(string key, int defaultValue, int min = 0, int max = int.MaxValue) =>
         IntOrNull(key, min, max) ?? defaultValue;
 
