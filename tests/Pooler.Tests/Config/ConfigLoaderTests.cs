@@ -21,9 +21,10 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
-    public void Parse_EmptyText_GivesPgBouncerDefaults()
+    public void Parse_OnlyAuthType_GivesPgBouncerDefaults()
     {
-        var config = LoadOk("");
+        // md5 (the default auth_type) needs a secret source; everything else may be left out.
+        var config = LoadOk("[pooler]\nauth_type = \"trust\"");
         var p = config.Pooler;
         Assert.Equal(["127.0.0.1"], p.ListenAddr);
         Assert.Equal(6432, p.ListenPort);
@@ -37,7 +38,7 @@ public sealed class ConfigLoaderTests
         Assert.Equal(TimeSpan.FromSeconds(5), p.ReservePoolTimeout);
         Assert.Equal("DISCARD ALL", p.ServerResetQuery);
         Assert.Equal(TimeSpan.FromSeconds(120), p.QueryWaitTimeout);
-        Assert.Equal(AuthType.Md5, p.AuthType);
+        Assert.Equal(AuthType.Md5, new PoolerOptions().AuthType);
         Assert.Equal(TlsMode.Disable, p.ClientTlsSslMode);
         Assert.Equal(TlsMode.Prefer, p.ServerTlsSslMode);
         Assert.Equal(200, p.MaxPreparedStatements);
@@ -51,6 +52,7 @@ public sealed class ConfigLoaderTests
     {
         var errors = LoadErrors("""
             [pooler]
+            auth_type = "trust"
             listen_prot = 6432
             listen_port = "6432"
 
@@ -58,8 +60,8 @@ public sealed class ConfigLoaderTests
             port = 70000
             """);
         Assert.Equal(3, errors.Count);
-        Assert.Equal(new ConfigError("pooler.listen_prot", "unknown option; did you mean \"listen_port\"?", 2, 1), errors[0]);
-        Assert.Equal(new ConfigError("pooler.listen_port", "expected an integer, got a string", 3, 15), errors[1]);
-        Assert.Equal(new ConfigError("databases.app.port", "must be 1..65535", 6, 8), errors[2]);
+        Assert.Equal(new ConfigError("pooler.listen_prot", "unknown option; did you mean \"listen_port\"?", 3, 1), errors[0]);
+        Assert.Equal(new ConfigError("pooler.listen_port", "expected an integer, got a string", 4, 15), errors[1]);
+        Assert.Equal(new ConfigError("databases.app.port", "must be 1..65535", 7, 8), errors[2]);
     }
 }

@@ -7,6 +7,7 @@ public sealed class PoolResolutionTests
 {
     private static readonly PoolerConfig Config = Load("""
         [pooler]
+        auth_type = "trust"
         pool_mode = "transaction"
         default_pool_size = 10
         min_pool_size = 1
@@ -87,7 +88,7 @@ public sealed class PoolResolutionTests
     [Fact]
     public void FindDatabase_NoWildcard_ReturnsNull()
     {
-        var config = Load("[databases.app]");
+        var config = Load("[pooler]\nauth_type = \"trust\"\n[databases.app]");
         Assert.Null(config.FindDatabase("other"));
     }
 }
