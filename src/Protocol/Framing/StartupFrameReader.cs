@@ -26,7 +26,9 @@ public static class StartupFrameReader
         error = default;
         if (buffer.IsEmpty)
             return FrameReadStatus.NeedMoreData;
-        if (buffer.FirstSpan[0] == 0x16)
+        Span<byte> header = stackalloc byte[HeaderLength];
+        buffer.Slice(0, 1).CopyTo(header);                 // not FirstSpan[0]: the first segment may be empty
+        if (header[0] == 0x16)
         {
             frame = new StartupFrame(StartupFrameKind.DirectTls, 0, default);
             return FrameReadStatus.Frame;
@@ -34,7 +36,6 @@ public static class StartupFrameReader
         if (buffer.Length < 4)
             return FrameReadStatus.NeedMoreData;
 
-        Span<byte> header = stackalloc byte[HeaderLength];
         int length = ReadInt32(buffer, header.Slice(0, 4));
         // Same bounds as PostgreSQL's ProcessStartupPacket: at least the code, at most the cap, after the length word.
         if (length < HeaderLength)

@@ -12,7 +12,9 @@ public static class ReadyForQueryMessage
         status = default;
         if (body.Length != 1)
             return false;
-        byte b = body.FirstSpan[0];
+        Span<byte> one = stackalloc byte[1];
+        body.CopyTo(one);                                  // the first segment may be empty
+        byte b = one[0];
         if (b is not ((byte)'I' or (byte)'T' or (byte)'E'))
             return false;
         status = (TransactionStatus)b;
