@@ -22,6 +22,7 @@ internal static class ConfigChecks
         List<ConfigError> errors)
     {
         var p = config.Pooler;
+        var bindingErrors = errors.Count;
         CheckListeners(p, pooler);
         CheckPools(config, pooler, databases);
         CheckAuth(config, pooler);
@@ -31,6 +32,15 @@ internal static class ConfigChecks
         {
             if (name.Length == 0)
                 reader.TableError("user name must not be empty");
+        }
+
+        // An option that failed to bind holds its default, so checks built on it would only echo the first error
+        // (e.g. auth_type = "kerberos" then "md5 needs auth_file"): keep the binding error alone.
+        var failed = errors.Take(bindingErrors).Select(e => e.KeyPath).ToHashSet(StringComparer.Ordinal);
+        for (var i = errors.Count - 1; i >= bindingErrors; i--)
+        {
+            if (failed.Contains(errors[i].KeyPath))
+                errors.RemoveAt(i);
         }
     }
 
