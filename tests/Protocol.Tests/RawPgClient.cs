@@ -24,13 +24,15 @@ internal sealed class RawPgClient : IAsyncDisposable
 
     /// <summary>Connects and logs in; returns the client, or the server's error (the connection is then closed).</summary>
     public static async Task<(RawPgClient? Client, ErrorFields? Error)> ConnectAsync(string host, int port, string user, string database,
-        string? password = null, ScramClient? scram = null, int protocolVersion = ProtocolVersions.V3_0)
+        string? password = null, ScramClient? scram = null, int protocolVersion = ProtocolVersions.V3_0,
+        IEnumerable<KeyValuePair<string, string>>? extraParameters = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(host, port);
         var client = new RawPgClient(socket);
         await client.SendAsync(w => FrontendMessages.WriteStartupMessage(w, protocolVersion,
-            [new("user", user), new("database", database), new("application_name", "protocol-tests")]));
+            new KeyValuePair<string, string>[] { new("user", user), new("database", database), new("application_name", "protocol-tests") }
+                .Concat(extraParameters ?? [])));
         while (true)
         {
             var frame = await client.ReadFrameAsync();
@@ -57,11 +59,17 @@ internal sealed class RawPgClient : IAsyncDisposable
                     Assert.True(ErrorFields.TryParse(new ReadOnlySequence<byte>(frame.Body), out var error));
                     await client.DisposeAsync();
                     return (null, error);
+                case BackendMessageCode.NegotiateProtocolVersion:
+                    Assert.True(NegotiateProtocolVersionMessage.TryParse(new ReadOnlySequence<byte>(frame.Body), out var negotiated));
+                    client.Negotiated = negotiated;
+                    break;
                 case BackendMessageCode.ReadyForQuery:
                     return (client, null);
             }
         }
     }
+
+    public NegotiateProtocolVersionMessage? Negotiated { get; private set; }
 
     private Task<bool> AnswerAsync(AuthenticationMessage auth, string user, string? password, ref ScramClient? scram)
     {
