@@ -52,12 +52,12 @@ public sealed class RunCommand : ICommand
         try
         {
             await context.Host(config, log, stop.Token);
-            log.Information("pooler stopped");
+            log.Information("pooler exiting (clean stop)");
             return ExitCodes.Ok;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            log.Information("pooler stopped");
+            log.Information("pooler exiting (clean stop)");
             return ExitCodes.Ok;
         }
         catch (Exception e)

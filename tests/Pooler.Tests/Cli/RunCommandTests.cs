@@ -83,7 +83,7 @@ public sealed class RunCommandTests
         Assert.Equal(ExitCodes.Ok, result.ExitCode);
         Assert.Contains("INF] pooler 0.", result.Error);
         Assert.Contains("host up", result.Error);
-        Assert.Contains("pooler stopped", result.Error);
+        Assert.Contains("pooler exiting (clean stop)", result.Error);
     }
 
     [Fact]
