@@ -27,6 +27,9 @@ internal sealed class PostgresWatchdog
             for _ in $(seq 1 100); do alive "$pid" || break 2; sleep 0.1; done
           done
         fi
+        # A postmaster that was SIGKILLed (a process-tree kill) leaves its pid file and SysV segment behind.
+        shmid=$(sed -n 7p "$dir/data/postmaster.pid" 2>/dev/null | awk '{print $2}')
+        [ -n "$shmid" ] && ipcrm -m "$shmid"
         rm -rf -- "$dir"
         """;
 
