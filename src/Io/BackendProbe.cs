@@ -10,10 +10,13 @@ internal static class BackendProbe
             case EvBackend.Portable:
                 return With(new PortableEngine(options), "requested");
             case EvBackend.Epoll:
+                if (!EpollEngine.Probe(out var epollWhy)) throw new NotSupportedException($"ev_backend epoll: {epollWhy}");
+                return With(new EpollEngine(options), "requested");
             case EvBackend.IoUring:
-                throw new NotSupportedException($"ev_backend {requested} is not available yet.");
+                throw new NotSupportedException("ev_backend io_uring is not available yet.");
             default:
-                return With(new PortableEngine(options), "auto: epoll and io_uring backends not built yet");
+                if (EpollEngine.Probe(out var why)) return With(new EpollEngine(options), $"auto: io_uring backend not built yet; {why}");
+                return With(new PortableEngine(options), $"auto: {why}");
         }
     }
 

@@ -36,6 +36,7 @@ public abstract partial class EngineConformance : IDisposable
     {
         var socket = new Socket(ep.AddressFamily, SocketType.Stream,
             ep is UnixDomainSocketEndPoint ? ProtocolType.Unspecified : ProtocolType.Tcp);
+        socket.ReceiveTimeout = socket.SendTimeout = 30_000; // a hang fails the test instead of the run
         socket.Connect(ep);
         return socket;
     }

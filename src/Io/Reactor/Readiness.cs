@@ -17,8 +17,8 @@ internal sealed class Readiness
     }
 
     public int Fd { get; }
-    /// <summary>What the engine shuts down when it is disposed.</summary>
-    public ILoopResource? Owner { get; }
+    /// <summary>What the engine shuts down when it is disposed (a connect in progress hands over to its connection).</summary>
+    public ILoopResource? Owner { get; set; }
 
     // Backend bookkeeping: the slot in the engine's table, a generation that makes stale completions harmless,
     // and (io_uring) the polls in flight.
@@ -28,6 +28,9 @@ internal sealed class Readiness
 
     public bool ReadReady;
     public bool WriteReady;
+    /// <summary>The peer's FIN (or an error) was reported: a short read no longer means "drained", because no new
+    /// edge will come for the EOF that is already queued.</summary>
+    public bool PeerClosed;
     /// <summary>The fd is closed or detached: waiters resume and must stop touching it.</summary>
     public bool Closed;
 
@@ -36,6 +39,7 @@ internal sealed class Readiness
 
     public void OnEvents(uint events)
     {
+        if ((events & (Err | Hup | RdHup)) != 0) PeerClosed = true;
         if ((events & (In | Err | Hup | RdHup)) != 0)
         {
             ReadReady = true;

@@ -1,0 +1,115 @@
+// What the epoll and io_uring engines share: the table of watched fds (slot + generation, so a completion for a
+// closed and reused slot is ignored), listen/connect/adopt on raw sockets, and shutdown of everything owned.
+using System.Net;
+using System.Net.Sockets;
+using Pooler.Io.Interop;
+
+namespace Pooler.Io;
+
+internal abstract partial class ReactorEngine : IoEngine
+{
+    private Readiness?[] _slots = new Readiness?[256];
+    private readonly Stack<int> _free = new();
+    private int _used;
+    private uint _generation;
+
+    protected ReactorEngine(IoEngineOptions? options) : base(options) { }
+
+    /// <summary>Allocates a slot for the readiness; returns the 64-bit token the backend attaches to its events.</summary>
+    protected ulong AllocateSlot(Readiness readiness)
+    {
+        int slot;
+        if (_free.Count > 0) slot = _free.Pop();
+        else
+        {
+            if (_used == _slots.Length) Array.Resize(ref _slots, _slots.Length * 2);
+            slot = _used++;
+        }
+        _slots[slot] = readiness;
+        readiness.Slot = slot;
+        readiness.Generation = ++_generation == 0 ? ++_generation : _generation;
+        return Token(readiness);
+    }
+
+    protected static ulong Token(Readiness readiness) => (uint)readiness.Slot | ((ulong)readiness.Generation << 32);
+
+    protected void FreeSlot(Readiness readiness)
+    {
+        if (readiness.Slot < 0) return;
+        _slots[readiness.Slot] = null;
+        _free.Push(readiness.Slot);
+        readiness.Slot = -1;
+    }
+
+    /// <summary>The live readiness a token refers to, or null when its slot was freed or reused since.</summary>
+    protected Readiness? Lookup(ulong token)
+    {
+        int slot = (int)(uint)token;
+        if ((uint)slot >= (uint)_slots.Length) return null;
+        var readiness = _slots[slot];
+        return readiness is not null && readiness.Generation == (uint)(token >> 32) ? readiness : null;
+    }
+
+    protected override void ShutdownResources()
+    {
+        for (int i = 0; i < _used; i++)
+        {
+            if (_slots[i]?.Owner is { } owner)
+            {
+                try { owner.Shutdown(); }
+                catch (Exception ex) { ReportError(ex); }
+            }
+        }
+    }
+
+    public override IoListener Listen(EndPoint endPoint, int backlog = 1024)
+    {
+        var created = Sockets.CreateStream(endPoint);
+        created.ThrowOnError("socket");
+        int fd = created.IntValue;
+        try
+        {
+            if (endPoint is UnixDomainSocketEndPoint) UnixSocketPath.RemoveStale(endPoint);
+            else Sockets.SetIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, 1);
+            Sockets.Bind(fd, endPoint).ThrowOnError($"bind({endPoint})");
+            Sockets.Listen(fd, backlog).ThrowOnError("listen");
+            var local = Sockets.LocalEndPoint(fd, endPoint) ?? endPoint;
+            return new FdListener(this, fd, endPoint is UnixDomainSocketEndPoint ? endPoint : local);
+        }
+        catch
+        {
+            Libc.Close(fd);
+            throw;
+        }
+    }
+
+    public override ValueTask<ConnectResult> ConnectAsync(EndPoint endPoint, TimeSpan timeout, CancellationToken ct = default)
+    {
+        if (!IsOnLoopThread) return new ValueTask<ConnectResult>(RunAsync(() => ConnectCoreAsync(endPoint, timeout, ct).AsTask()));
+        return ConnectCoreAsync(endPoint, timeout, ct);
+    }
+
+    public override IoConnection Adopt(int fd, ReadOnlyMemory<byte> alreadyRead = default)
+    {
+        Libc.SetNonBlocking(fd, true).ThrowOnError("fcntl(O_NONBLOCK)");
+        Sockets.GetIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_DOMAIN, out int family);
+        return CreateConnection(fd, family, null, alreadyRead);
+    }
+
+    internal FdConnection CreateConnection(int fd, int family, Readiness? registered, ReadOnlyMemory<byte> alreadyRead)
+    {
+        if (Options.NoDelay && family != Sockets.AF_UNIX)
+            Sockets.SetIntOption(fd, Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY, 1);
+        var connection = new FdConnection(this, fd, family, registered, alreadyRead);
+        if (IsOnLoopThread) connection.Start();
+        else Post(static c => ((FdConnection)c!).Start(), connection);
+        return connection;
+    }
+
+    internal static EndPoint Template(int family) => family switch
+    {
+        Sockets.AF_INET6 => new IPEndPoint(IPAddress.IPv6Any, 0),
+        Sockets.AF_UNIX => new UnixDomainSocketEndPoint("/"),
+        _ => new IPEndPoint(IPAddress.Any, 0),
+    };
+}
