@@ -1,6 +1,8 @@
 // A minimal PostgreSQL client over a raw socket built only from the protocol library: proves it against a real server.
 using System.Buffers;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Pooler.Protocol.Auth;
 
 namespace Pooler.Protocol.Tests;
@@ -9,13 +11,29 @@ namespace Pooler.Protocol.Tests;
 internal sealed class RawPgClient : IAsyncDisposable
 {
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private Stream _stream;
     private byte[] _pending = [];
 
     private RawPgClient(Socket socket)
     {
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: false);
+    }
+
+    /// <summary>The server's certificate when the connection uses TLS.</summary>
+    public X509Certificate2? ServerCertificate { get; private set; }
+
+    /// <summary>SSLRequest, then a TLS handshake that accepts any certificate (tests use self-signed ones).</summary>
+    private async Task StartTlsAsync()
+    {
+        await SendAsync(FrontendMessages.WriteSslRequest);
+        var answer = new byte[1];
+        await _stream.ReadExactlyAsync(answer);
+        Assert.Equal((byte)'S', answer[0]);
+        var tls = new SslStream(_stream, leaveInnerStreamOpen: false, (_, _, _, _) => true);
+        await tls.AuthenticateAsClientAsync("localhost");
+        ServerCertificate = new X509Certificate2(tls.RemoteCertificate!);
+        _stream = tls;
     }
 
     public List<ParameterStatusMessage> Parameters { get; } = new();
@@ -25,11 +43,20 @@ internal sealed class RawPgClient : IAsyncDisposable
     /// <summary>Connects and logs in; returns the client, or the server's error (the connection is then closed).</summary>
     public static async Task<(RawPgClient? Client, ErrorFields? Error)> ConnectAsync(string host, int port, string user, string database,
         string? password = null, ScramClient? scram = null, int protocolVersion = ProtocolVersions.V3_0,
-        IEnumerable<KeyValuePair<string, string>>? extraParameters = null)
+        IEnumerable<KeyValuePair<string, string>>? extraParameters = null, bool tls = false, bool channelBinding = false)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(host, port);
         var client = new RawPgClient(socket);
+        if (tls)
+        {
+            await client.StartTlsAsync();
+            if (channelBinding && scram is null)
+            {
+                Assert.True(ChannelBinding.TryComputeTlsServerEndPoint(client.ServerCertificate!, out var hash));
+                scram = new ScramClient(password!, hash);
+            }
+        }
         await client.SendAsync(w => FrontendMessages.WriteStartupMessage(w, protocolVersion,
             new KeyValuePair<string, string>[] { new("user", user), new("database", database), new("application_name", "protocol-tests") }
                 .Concat(extraParameters ?? [])));
