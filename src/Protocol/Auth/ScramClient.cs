@@ -120,9 +120,10 @@ public sealed class ScramClient
         var text = Encoding.UTF8.GetString(message);
         if (text.StartsWith("e=", StringComparison.Ordinal))
             return Fail(AuthFailure.ServerNotAuthenticated);
+        if (!text.StartsWith("v=", StringComparison.Ordinal))
+            return Fail(AuthFailure.MalformedMessage);
         int end = text.IndexOf(',');
-        var value = text.AsSpan(2, (end < 0 ? text.Length : end) - 2);
-        if (!text.StartsWith("v=", StringComparison.Ordinal) || !ScramServer.TryBase64(value, out var signature))
+        if (!ScramServer.TryBase64(text.AsSpan(2, (end < 0 ? text.Length : end) - 2), out var signature))
             return Fail(AuthFailure.MalformedMessage);
         var expected = ScramPrimitives.Hmac(_serverKey!, _authMessage);
         return CryptographicOperations.FixedTimeEquals(signature, expected) ? AuthStatus.Success : Fail(AuthFailure.ServerNotAuthenticated);

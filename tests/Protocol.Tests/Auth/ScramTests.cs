@@ -223,4 +223,24 @@ public class ScramTests
                 server.HandleClientFinal(junk, out _);
         }
     }
+
+    [Fact]
+    public void Client_RandomServerMessages_NeverThrow()
+    {
+        var random = new Random(4321);
+        string[] shapes = ["", "v", "v=", "e=", "r=", "r=abc,s=,i=", "r=abcdef,s=c2FsdA==,i=-1", "r=abcdef,s=c2FsdA==,i=99999999999", "v=!!!"];
+        for (int i = 0; i < 2000; i++)
+        {
+            var client = new ScramClient("pw") { ClientNonce = "abc" };
+            client.CreateClientFirst(ScramServer.Mechanism);
+            byte[] junk = i % 2 == 0 ? B(shapes[random.Next(shapes.Length)]) : new byte[random.Next(0, 40)];
+            if (i % 2 == 1) random.NextBytes(junk);
+            if (client.HandleServerFirst(junk, out _) == AuthStatus.Continue)
+                Assert.NotEqual(AuthStatus.Success, client.HandleServerFinal(junk));
+            var fresh = new ScramClient("pw") { ClientNonce = "abc" };
+            fresh.CreateClientFirst(ScramServer.Mechanism);
+            fresh.HandleServerFirst(B("r=abcdef,s=c2FsdA==,i=1"), out _);
+            Assert.Equal(AuthStatus.Failed, fresh.HandleServerFinal(junk));
+        }
+    }
 }
