@@ -41,7 +41,8 @@ public static class ConfigLoader
 
         var top = new SectionReader(root, "", errors);
         var poolerTable = top.SubTable("pooler") ?? new TomlTableNode(0, 0);
-        var pooler = PoolerOptionsBinder.Bind(new SectionReader(poolerTable, "pooler", errors), ResolvePath);
+        var poolerReader = new SectionReader(poolerTable, "pooler", errors);
+        var pooler = PoolerOptionsBinder.Bind(poolerReader, ResolvePath);
 
         var databases = new Dictionary<string, DatabaseOptions>(StringComparer.Ordinal);
         var databasesReader = BindEach(top, "databases", errors, (name, reader) =>
@@ -51,7 +52,8 @@ public static class ConfigLoader
         var usersReader = BindEach(top, "users", errors, (name, reader) =>
             users[name] = UserOptionsBinder.Bind(name, reader));
 
-        top.ReportUnknownKeys("section");
+        // A global option written above any section header is a common slip; say where it belongs.
+        top.ReportUnknownKeys("section", key => poolerReader.KnownKeys.Contains(key) ? "options go under [pooler]" : null);
 
         var config = new PoolerConfig
         {

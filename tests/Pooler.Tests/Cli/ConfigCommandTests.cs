@@ -43,6 +43,15 @@ public sealed class ConfigCommandTests
     }
 
     [Fact]
+    public async Task ConfigCheck_DockerConfig_Exits0()
+    {
+        var file = Path.Combine(CliHarness.RepoRoot(), "docker", "pooler.toml");
+        var result = await CliHarness.RunAsync(["config", "check", file]);
+        Assert.True(result.ExitCode == ExitCodes.Ok, result.Error);
+        Assert.Contains("*:6432", result.Out);
+    }
+
+    [Fact]
     public async Task ConfigCheck_MissingFile_Exits1WithReason()
     {
         var result = await CliHarness.RunAsync(["config", "check", "/nonexistent/pooler.toml"]);

@@ -108,6 +108,13 @@ public sealed class ConfigValidationTests
     }
 
     [Fact]
+    public void Parse_GlobalOptionOutsidePooler_SaysWhereItBelongs()
+    {
+        var errors = Errors("listen_port = 6432\n[pooler]\nauth_type = \"trust\"\n");
+        Assert.Equal(["listen_port: unknown section; options go under [pooler] (line 1, column 1)"], errors);
+    }
+
+    [Fact]
     public void Parse_TableArray_ReportedAsWrongType()
     {
         var errors = Errors(Trust + "[[databases.app]]\nport = 1\n");

@@ -191,15 +191,20 @@ internal sealed class SectionReader(TomlTableNode table, string path, List<Confi
         return null;
     }
 
-    /// <summary>Reports every key no getter asked for, suggesting the nearest known name.</summary>
-    public void ReportUnknownKeys(string what = "option")
+    /// <summary>The keys the getters asked for so far: the section's known option names once bound.</summary>
+    public IReadOnlySet<string> KnownKeys => _known;
+
+    /// <summary>Reports every key no getter asked for, suggesting the nearest known name, or the hint
+    /// <paramref name="hint"/> gives for it (e.g. "belongs in [pooler]").</summary>
+    public void ReportUnknownKeys(string what = "option", Func<string, string?>? hint = null)
     {
         foreach (var entry in table.Entries)
         {
             if (_known.Contains(entry.Key))
                 continue;
             var suggestion = NameSuggester.Suggest(entry.Key, _known);
-            var message = suggestion is null ? $"unknown {what}" : $"unknown {what}; did you mean \"{suggestion}\"?";
+            var message = hint?.Invoke(entry.Key) is { } advice ? $"unknown {what}; {advice}"
+                : suggestion is null ? $"unknown {what}" : $"unknown {what}; did you mean \"{suggestion}\"?";
             errors.Add(new ConfigError(PathOf(entry.Key), message, entry.Line, entry.Column));
         }
     }
