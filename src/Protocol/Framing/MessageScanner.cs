@@ -30,6 +30,13 @@ public sealed class MessageScanner
     /// <summary>Largest body accepted for a message delivered whole; a larger one is <see cref="ProtocolErrorCode.FrameTooLarge"/>.</summary>
     public int MaxWholeBodyLength { get; set; }
 
+    /// <summary>
+    /// 0 (default): a whole-set message over <see cref="MaxWholeBodyLength"/> is an error. Above 0: such a message is
+    /// streamed instead, starting with a <see cref="ScanStatus.LargeMessageStart"/> that carries this many body bytes
+    /// (or the whole body if shorter), so a 1 GB Bind can be renamed without being held in memory.
+    /// </summary>
+    public int LargeMessageHeadLength { get; set; }
+
     /// <summary>Largest body accepted for a pass-through message (PostgreSQL itself allows up to 1 GB for most).</summary>
     public int MaxForwardBodyLength { get; set; }
 
@@ -73,7 +80,19 @@ public sealed class MessageScanner
         if (WholeCodes.Contains(code))
         {
             if (bodyLength > MaxWholeBodyLength)
-                return Fail(ProtocolError.TooLarge(bodyLength, MaxWholeBodyLength));
+            {
+                if (LargeMessageHeadLength <= 0)
+                    return Fail(ProtocolError.TooLarge(bodyLength, MaxWholeBodyLength));
+                if (bodyLength > MaxForwardBodyLength)
+                    return Fail(ProtocolError.TooLarge(bodyLength, MaxForwardBodyLength));
+                long head = FrameReader.HeaderLength + (long)Math.Min(bodyLength, LargeMessageHeadLength);
+                if (buffer.Length < head)
+                    return default;
+                var headBytes = buffer.Slice(0, head);
+                buffer = buffer.Slice(headBytes.End);
+                _remaining = bodyLength - (head - FrameReader.HeaderLength);
+                return new ScanResult(ScanStatus.LargeMessageStart, code, length, headBytes, _remaining == 0, default);
+            }
             long total = FrameReader.HeaderLength + (long)bodyLength;
             if (buffer.Length < total)
                 return default;

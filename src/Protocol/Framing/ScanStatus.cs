@@ -15,6 +15,13 @@ public enum ScanStatus
     Forward,
     /// <summary>A whole message whose code is in the scanner's whole set; see <see cref="ScanResult.Frame"/>.</summary>
     Frame,
+    /// <summary>
+    /// A message with a code in the whole set but larger than <see cref="MessageScanner.MaxWholeBodyLength"/>, when
+    /// <see cref="MessageScanner.LargeMessageHeadLength"/> is set: <see cref="ScanResult.Bytes"/> holds the 5-byte header
+    /// and the first body bytes (up to that head length), enough to read e.g. Bind's portal and statement names and
+    /// forward a rewritten header; the rest follows as <see cref="Forward"/> pieces.
+    /// </summary>
+    LargeMessageStart,
     /// <summary>The bytes break the protocol (see <see cref="ScanResult.Error"/>); the scanner stays in this state.</summary>
     Error,
 }

@@ -116,6 +116,42 @@ public static class FrontendMessages
         s.Finish();
     }
 
+    /// <summary>
+    /// Only the start of a Bind — type, length, portal, statement — for a message whose remaining
+    /// <paramref name="restLength"/> bytes (formats, values, result formats) the caller forwards as they stream in
+    /// (see <see cref="ScanStatus.LargeMessageStart"/>).
+    /// </summary>
+    public static void WriteBindHeader(IBufferWriter<byte> w, string portal, string statement, int restLength) =>
+        WriteTwoNameHeader(w, FrontendMessageCode.Bind, portal, statement, restLength);
+
+    /// <summary>Only the start of a Parse — type, length, statement name — before a streamed query and parameter types.</summary>
+    public static void WriteParseHeader(IBufferWriter<byte> w, string statement, int restLength)
+    {
+        int nameSize = MessageSpan.CStringSize(statement);
+        var span = w.GetSpan(5 + nameSize);
+        span[0] = (byte)FrontendMessageCode.Parse;
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(span.Slice(1), checked(4 + nameSize + restLength));
+        WriteCStringAt(span.Slice(5), statement);
+        w.Advance(5 + nameSize);
+    }
+
+    private static void WriteTwoNameHeader(IBufferWriter<byte> w, FrontendMessageCode code, string first, string second, int restLength)
+    {
+        int size1 = MessageSpan.CStringSize(first), size2 = MessageSpan.CStringSize(second);
+        var span = w.GetSpan(5 + size1 + size2);
+        span[0] = (byte)code;
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(span.Slice(1), checked(4 + size1 + size2 + restLength));
+        WriteCStringAt(span.Slice(5), first);
+        WriteCStringAt(span.Slice(5 + size1), second);
+        w.Advance(5 + size1 + size2);
+    }
+
+    private static void WriteCStringAt(Span<byte> span, string value)
+    {
+        int n = System.Text.Encoding.UTF8.GetBytes(value, span);
+        span[n] = 0;
+    }
+
     /// <summary>Bind with text-format parameters (null = SQL NULL) and one result format for all columns.</summary>
     public static void WriteBind(IBufferWriter<byte> w, string portal, string statement, ReadOnlySpan<string?> parameters, short resultFormat = 0)
     {

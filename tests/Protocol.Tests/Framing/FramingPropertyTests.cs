@@ -39,7 +39,7 @@ public class FramingPropertyTests
     private sealed record Outcome(List<string> Frames, string End);
 
     /// <summary>The rules written the simplest way, over one array.</summary>
-    private static Outcome Reference(byte[] data, Func<byte, bool> whole, int maxWhole, int maxForward)
+    private static Outcome Reference(byte[] data, Func<byte, bool> whole, int maxWhole, int maxForward, int largeHead = 0)
     {
         var frames = new List<string>();
         int pos = 0;
@@ -51,13 +51,17 @@ public class FramingPropertyTests
             int length = BinaryPrimitives.ReadInt32BigEndian(data.AsSpan(pos + 1));
             if (length < 4)
                 return new(frames, $"{ProtocolErrorCode.InvalidLength}@{pos}");
-            int max = whole(code) ? maxWhole : maxForward;
+            bool streamedLarge = whole(code) && largeHead > 0 && length - 4 > maxWhole;
+            bool held = whole(code) && !streamedLarge;
+            int max = held ? maxWhole : maxForward;
             if (length - 4 > max)
                 return new(frames, $"{ProtocolErrorCode.FrameTooLarge}@{pos}");
-            if (whole(code) && data.Length - pos < 1L + length)
+            if (held && data.Length - pos < 1L + length)
+                return new(frames, $"need@{pos}");
+            if (streamedLarge && data.Length - pos < 5L + Math.Min(length - 4, largeHead))
                 return new(frames, $"need@{pos}");
             long end = Math.Min(data.Length, pos + 1L + length);
-            frames.Add((whole(code) ? "W:" : "F:") + Convert.ToHexString(data, pos, (int)(end - pos)));
+            frames.Add((held ? "W:" : "F:") + Convert.ToHexString(data, pos, (int)(end - pos)));
             if (end < pos + 1L + length)
                 return new(frames, $"need@{end}");
             pos = (int)end;
@@ -137,9 +141,9 @@ public class FramingPropertyTests
     }
 
     /// <summary>Feeds the stream to a MessageScanner chunk by chunk; joins each message's pieces.</summary>
-    private static Outcome Scan(byte[] data, int[] cuts, MessageCodeSet whole, int maxWhole, int maxForward)
+    private static Outcome Scan(byte[] data, int[] cuts, MessageCodeSet whole, int maxWhole, int maxForward, int largeHead = 0)
     {
-        var scanner = new MessageScanner(whole, maxWhole, maxForward);
+        var scanner = new MessageScanner(whole, maxWhole, maxForward) { LargeMessageHeadLength = largeHead };
         var frames = new List<string>();
         var current = new List<byte>();
         byte[] pending = [];
@@ -158,7 +162,7 @@ public class FramingPropertyTests
                 if (r.Status == ScanStatus.NeedMoreData)
                 {
                     Assert.Equal(before, buffer.Length);
-                    Assert.True(buffer.Length <= 5 + maxWhole || buffer.Length < 5, "asked to hold more than the limit");
+                    Assert.True(buffer.Length <= 5 + Math.Max(maxWhole, largeHead) || buffer.Length < 5, "asked to hold more than the limit");
                     break;
                 }
                 Assert.True(buffer.Length < before, "no progress");
@@ -169,7 +173,9 @@ public class FramingPropertyTests
                     frames.Add("W:" + Convert.ToHexString(r.Bytes.ToArray()));
                     continue;
                 }
-                Assert.Equal(r.Status == ScanStatus.MessageStart, current.Count == 0);
+                if (r.Status == ScanStatus.LargeMessageStart)
+                    Assert.True(r.Bytes.Length == 5 + Math.Min(r.Length - 4, largeHead) && r.Length - 4 > maxWhole);
+                Assert.Equal(r.Status is ScanStatus.MessageStart or ScanStatus.LargeMessageStart, current.Count == 0);
                 current.AddRange(r.Bytes.ToArray());
                 if (r.EndsMessage)
                 {
@@ -197,6 +203,19 @@ public class FramingPropertyTests
             Assert.Equal(expected.Frames, actual.Frames);
             Assert.Equal(expected.End, actual.End);
         }, iter: Iterations, threads: 1, seed: "0N0XIzNsQ0O2");
+    }
+
+    [Fact]
+    public void MessageScanner_LargeWholeMessagesStreamed_MatchesReference()
+    {
+        var whole = MessageCodeSet.Of(FrontendMessageCode.Bind, FrontendMessageCode.Parse).With((byte)'1').With((byte)'a').With((byte)'Z');
+        Gen.Select(Streams, Cuts, Gen.Int[1, 30]).Sample((data, cuts, head) =>
+        {
+            var expected = Reference(data, whole.Contains, 10, MaxBody, head);
+            var actual = Scan(data, cuts, whole, 10, MaxBody, head);
+            Assert.Equal(expected.Frames, actual.Frames);
+            Assert.Equal(expected.End, actual.End);
+        }, iter: Iterations, threads: 1);
     }
 
     [Fact]

@@ -116,4 +116,43 @@ public class MessageScannerTests
         Assert.True(r.EndsMessage);
         Assert.Equal(5, r.Bytes.Length);
     }
+
+    [Fact]
+    public void Scan_HugeBindWithHeadLength_RenamesStatementWhileStreaming()
+    {
+        var values = new string?[] { new string('v', 200_000), null, "42" };
+        var original = Sequences.Write(w => FrontendMessages.WriteBind(w, "portal", "client_stmt", values));
+        var expected = Sequences.Write(w => FrontendMessages.WriteBind(w, "portal", "pooler_s1", values));
+        var scanner = new MessageScanner(MessageCodeSet.Of(FrontendMessageCode.Bind), 1024) { LargeMessageHeadLength = 256 };
+        var output = new ArrayBufferWriter<byte>();
+        int offset = 0;
+        bool sawHead = false;
+        while (offset < original.Length)
+        {
+            int chunk = Math.Min(4096, original.Length - offset);
+            var buffer = new ReadOnlySequence<byte>(original, offset, chunk);
+            ScanResult r;
+            while ((r = scanner.Scan(ref buffer)).Status != ScanStatus.NeedMoreData)
+            {
+                if (r.Status == ScanStatus.LargeMessageStart)
+                {
+                    sawHead = true;
+                    Assert.Equal(5 + 256, r.Bytes.Length);
+                    Assert.True(BindMessage.TryParse(r.Bytes.Slice(5), out var bind));
+                    Assert.Equal("client_stmt", bind.StatementName);
+                    int namesLength = (int)(r.Bytes.Length - 5 - bind.Parameters.Length);
+                    FrontendMessages.WriteBindHeader(output, bind.PortalName, "pooler_s1", r.Length - 4 - namesLength);
+                    foreach (var m in bind.Parameters) output.Write(m.Span);
+                }
+                else
+                {
+                    Assert.Equal(ScanStatus.Forward, r.Status);
+                    foreach (var m in r.Bytes) output.Write(m.Span);
+                }
+            }
+            offset += chunk;
+        }
+        Assert.True(sawHead);
+        Assert.Equal(expected, output.WrittenSpan.ToArray());
+    }
 }
