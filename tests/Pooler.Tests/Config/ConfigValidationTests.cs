@@ -48,6 +48,8 @@ public sealed class ConfigValidationTests
     [InlineData("\"0660\"", 0x1B0)]
     [InlineData("\"777\"", 0x1FF)]
     [InlineData("600", 0x180)]
+    [InlineData("0o640", 0x1A0)]
+    [InlineData("0x1ff", 0x1FF)]
     public void Parse_UnixSocketModeForms_ReadAsOctal(string value, int expected)
     {
         var p = LoadOk(Trust + $"unix_socket_mode = {value}\n").Pooler;

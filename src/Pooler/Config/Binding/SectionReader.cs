@@ -152,9 +152,9 @@ internal sealed class SectionReader(TomlTableNode table, string path, List<Confi
         string? octal = syntax switch
         {
             StringValueSyntax s => s.Value?.Trim(),
-            IntegerValueSyntax i when i.Token?.Text is { } text && text.StartsWith("0o", StringComparison.Ordinal) =>
-                Convert.ToString(i.Value, 8),
-            IntegerValueSyntax i => i.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // Plain decimal digits are read as octal (chmod's habit); 0o/0x/0b literals keep their value.
+            IntegerValueSyntax i when i.Token?.Text is { } text && text.All(char.IsAsciiDigit) => text,
+            IntegerValueSyntax i => i.Value >= 0 ? Convert.ToString(i.Value, 8) : "-",
             _ => null,
         };
         if (octal is null)
