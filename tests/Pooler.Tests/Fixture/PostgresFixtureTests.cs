@@ -99,6 +99,40 @@ public sealed class PostgresFixtureTests(PostgresFixture fixture)
         Assert.Equal(1, await server.ScalarAsync("SELECT 1"));
     }
 
+    [Fact]
+    public async Task PgBench_InitThenSelectOnlyRun_ProcessesEveryTransaction()
+    {
+        const string database = "fixture_pgbench";
+        await Server.ExecuteAsync($"DROP DATABASE IF EXISTS {database}", "postgres");
+        await Server.ExecuteAsync($"CREATE DATABASE {database} OWNER {PostgresServer.Md5User}", "postgres");
+
+        (await PgBench.InitAsync(Server.Host, Server.Port, PostgresServer.Md5User, database, password: PostgresServer.Md5Password)).ThrowIfFailed();
+        var run = await PgBench.RunAsync(Server.Host, Server.Port, PostgresServer.Md5User, database,
+            ["-c", "4", "-j", "2", "-t", "25", "-S"], password: PostgresServer.Md5Password);
+
+        Assert.True(run.Complete, run.Process.StdOut + run.Process.StdErr);
+        Assert.Equal(100, run.Processed);
+        Assert.True(run.Tps > 0);
+    }
+
+    [Fact]
+    public async Task Psql_ScramUserWithPassword_ReturnsRowsUnaligned()
+    {
+        var result = await Psql.RunAsync(Server.Host, Server.Port, PostgresServer.ScramUser, PostgresServer.Database,
+            "SELECT current_user, 1 + 1", PostgresServer.ScramPassword);
+
+        Assert.Equal($"{PostgresServer.ScramUser}|2", result.ThrowIfFailed().StdOut.Trim());
+    }
+
+    [Fact]
+    public async Task Psql_WrongPassword_FailsWithoutPrompting()
+    {
+        var result = await Psql.RunAsync(Server.Host, Server.Port, PostgresServer.Md5User, PostgresServer.Database, "SELECT 1", "wrong");
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("password authentication failed", result.StdErr);
+    }
+
     private async Task<NpgsqlConnection> OpenAsync(string user, string? password)
     {
         var connection = new NpgsqlConnection(Server.ConnectionString(user, password));
