@@ -13,10 +13,12 @@ internal static class BackendProbe
                 if (!EpollEngine.Probe(out var epollWhy)) throw new NotSupportedException($"ev_backend epoll: {epollWhy}");
                 return With(new EpollEngine(options), "requested");
             case EvBackend.IoUring:
-                throw new NotSupportedException("ev_backend io_uring is not available yet.");
+                if (!IoUringEngine.Probe(out var uringWhy)) throw new NotSupportedException($"ev_backend io_uring: {uringWhy}");
+                return With(new IoUringEngine(options), "requested");
             default:
-                if (EpollEngine.Probe(out var why)) return With(new EpollEngine(options), $"auto: io_uring backend not built yet; {why}");
-                return With(new PortableEngine(options), $"auto: {why}");
+                if (IoUringEngine.Probe(out var uring)) return With(new IoUringEngine(options), $"auto: {uring}");
+                if (EpollEngine.Probe(out var why)) return With(new EpollEngine(options), $"auto: {uring}; {why}");
+                return With(new PortableEngine(options), $"auto: {uring}; {why}");
         }
     }
 

@@ -14,6 +14,7 @@ public abstract partial class IoEngine
     private int _wakePending;
     private volatile bool _stopping;
     private int _disposed;
+    private Exception? _startError;
 
     private readonly record struct WorkItem(object Callback, object? State);
 
@@ -30,6 +31,11 @@ public abstract partial class IoEngine
         _thread = new Thread(RunLoop) { Name = $"io-loop-{LoopId}", IsBackground = true };
         _thread.Start();
         _started.Wait();
+        if (_startError is { } error)
+        {
+            _thread.Join();
+            throw new IOException($"io-loop-{LoopId} ({BackendName}) failed to start: {error.Message}", error);
+        }
     }
 
     public void Post(Action<object?> work, object? state) => Enqueue(new WorkItem(work, state));
@@ -76,10 +82,14 @@ public abstract partial class IoEngine
         {
             OnLoopStarting();
         }
-        finally
+        catch (Exception ex)
         {
+            _startError = ex;
+            _stopping = true;
             _started.Set();
+            return;
         }
+        _started.Set();
         var onError = (Action<Exception>)ReportError;
         while (!_stopping)
         {

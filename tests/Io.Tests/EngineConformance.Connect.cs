@@ -6,7 +6,7 @@ namespace Pooler.Io.Tests;
 
 public abstract partial class EngineConformance
 {
-    [Fact]
+    [ConformanceFact]
     public async Task ConnectAsync_NoTcpListener_Refused()
     {
         var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -18,14 +18,14 @@ public abstract partial class EngineConformance
         Assert.Null(result.Connection);
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task ConnectAsync_NoUnixSocketFile_Refused()
     {
         var result = await WithTimeout(Engine.ConnectAsync(new UnixDomainSocketEndPoint(TempSocketPath()), Long).AsTask());
         Assert.Equal(ConnectStatus.Refused, result.Status);
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task ConnectAsync_ListenerBacklogSaturated_TimesOut()
     {
         // A listener that never accepts, with the smallest backlog: once its accept queue is full, Linux drops
@@ -45,7 +45,7 @@ public abstract partial class EngineConformance
         await Engine.RunAsync(async () => { foreach (var c in held) await c.DisposeAsync(); });
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task ConnectAsync_Canceled_ReturnsCanceled()
     {
         using var full = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

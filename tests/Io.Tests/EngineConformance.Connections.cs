@@ -7,7 +7,7 @@ namespace Pooler.Io.Tests;
 
 public abstract partial class EngineConformance
 {
-    [Fact]
+    [ConformanceFact]
     public async Task AcceptAsync_TcpClientConnects_BothEndsSeeEachOther()
     {
         using var listener = Engine.Listen(Loopback0);
@@ -22,7 +22,7 @@ public abstract partial class EngineConformance
         await Engine.RunAsync(async () => { await accepted.DisposeAsync(); await connect.Connection.DisposeAsync(); });
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task AcceptAsync_UnixClientConnects_DataFlowsBothWays()
     {
         var path = TempSocketPath();
@@ -51,7 +51,7 @@ public abstract partial class EngineConformance
         return received.ToArray();
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Echo_OneByte_ComesBack()
     {
         using var listener = Engine.Listen(Loopback0);
@@ -61,7 +61,7 @@ public abstract partial class EngineConformance
         Assert.Equal(new byte[] { 42 }, ReceiveExactly(client, 1));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Echo_64MiB_ComesBackIntact()
     {
         const int Size = 64 * 1024 * 1024;
@@ -70,14 +70,15 @@ public abstract partial class EngineConformance
         using var client = ConnectBlocking(listener.LocalEndPoint);
         var data = new byte[Size];
         for (int i = 0; i < Size; i++) data[i] = (byte)(i * 7 + (i >> 13));
-        var writer = Task.Run(() => { SendAll(client, data); client.Shutdown(SocketShutdown.Send); });
-        var echoed = await WithTimeout(Task.Run(() => ReceiveExactly(client, Size)), TimeSpan.FromSeconds(120));
+        // Dedicated threads: blocking socket calls must not depend on thread-pool growth.
+        var writer = OnThread(() => { SendAll(client, data); client.Shutdown(SocketShutdown.Send); return true; });
+        var echoed = await WithTimeout(OnThread(() => ReceiveExactly(client, Size)), TimeSpan.FromSeconds(120));
         await writer;
         Assert.True(data.AsSpan().SequenceEqual(echoed), "echoed bytes differ");
         Assert.Equal(0, client.Receive(new byte[1])); // the server completed its output after our FIN
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Connections_2000Concurrent_AllEcho()
     {
         const int Count = 2000;
@@ -101,7 +102,7 @@ public abstract partial class EngineConformance
         for (int i = 0; i < Count; i++) Assert.Equal(i, BitConverter.ToInt32(replies[i]));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Input_PeerHalfCloses_CompletesWithoutErrorAndOutputStillWorks()
     {
         using var listener = Engine.Listen(Loopback0);
@@ -131,7 +132,7 @@ public abstract partial class EngineConformance
         Assert.Equal(0, client.Receive(new byte[1]));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Input_PeerResets_FailsAndRecordsReset()
     {
         using var listener = Engine.Listen(Loopback0);

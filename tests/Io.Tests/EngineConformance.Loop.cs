@@ -6,7 +6,7 @@ namespace Pooler.Io.Tests;
 
 public abstract partial class EngineConformance
 {
-    [Fact]
+    [ConformanceFact]
     public async Task TimeProvider_ThreeTimers_FireInDueOrderOnLoop()
     {
         var fired = new List<int>();
@@ -28,7 +28,7 @@ public abstract partial class EngineConformance
         timers.ForEach(t => t.Dispose());
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task TimeProvider_DisposedAndChangedTimers_DoNotFire()
     {
         int cancelledFired = 0;
@@ -43,7 +43,7 @@ public abstract partial class EngineConformance
         stopped.Dispose();
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task TaskDelay_WithEngineTimeProvider_ResumesOnLoopThread()
     {
         var onLoop = await WithTimeout(Engine.RunAsync(async () =>
@@ -56,7 +56,7 @@ public abstract partial class EngineConformance
         Assert.True(onLoop);
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Post_FromThreadPool_RunsOnLoopThread()
     {
         var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() =>
@@ -68,7 +68,7 @@ public abstract partial class EngineConformance
         Assert.All(results, Assert.True);
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task OnSignal_Sigusr1RaisedToSelf_HandlerRunsOnLoop()
     {
         const int SIGUSR1 = 10;

@@ -59,6 +59,17 @@ public abstract partial class EngineConformance : IDisposable
         return buffer;
     }
 
+    protected static Task<T> OnThread<T>(Func<T> func)
+    {
+        var tcs = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        new Thread(() =>
+        {
+            try { tcs.SetResult(func()); }
+            catch (Exception ex) { tcs.SetException(ex); }
+        }) { IsBackground = true }.Start();
+        return tcs.Task;
+    }
+
     protected static async Task<T> WithTimeout<T>(Task<T> task, TimeSpan? timeout = null) =>
         await task.WaitAsync(timeout ?? Long);
 

@@ -12,6 +12,7 @@ internal abstract partial class ReactorEngine : IoEngine
     private readonly Stack<int> _free = new();
     private int _used;
     private uint _generation;
+    private const uint GenerationMask = 0x3FFF_FFFF;
 
     protected ReactorEngine(IoEngineOptions? options) : base(options) { }
 
@@ -27,7 +28,10 @@ internal abstract partial class ReactorEngine : IoEngine
         }
         _slots[slot] = readiness;
         readiness.Slot = slot;
-        readiness.Generation = ++_generation == 0 ? ++_generation : _generation;
+        // 30 bits, so io_uring can keep two kind bits in the same 64-bit user_data.
+        _generation = (_generation + 1) & GenerationMask;
+        if (_generation == 0) _generation = 1;
+        readiness.Generation = _generation;
         return Token(readiness);
     }
 
@@ -47,7 +51,7 @@ internal abstract partial class ReactorEngine : IoEngine
         int slot = (int)(uint)token;
         if ((uint)slot >= (uint)_slots.Length) return null;
         var readiness = _slots[slot];
-        return readiness is not null && readiness.Generation == (uint)(token >> 32) ? readiness : null;
+        return readiness is not null && readiness.Generation == ((uint)(token >> 32) & GenerationMask) ? readiness : null;
     }
 
     protected override void ShutdownResources()
