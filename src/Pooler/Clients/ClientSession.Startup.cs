@@ -96,7 +96,8 @@ internal sealed partial class ClientSession
         var pool = _route.Pool;
         if (pool.ServerParameters is null)
         {
-            if (await LinkServerAsync() is { } noServer)
+            // Only its ParameterStatus set is needed now; parameters are synced when the first query comes.
+            if (await LinkServerAsync(syncParameters: false) is { } noServer)
                 return noServer;
             // Session mode keeps it (the client would take it right back); the others return it at once.
             if (Mode != Config.PoolMode.Session)

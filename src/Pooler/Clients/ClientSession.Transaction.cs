@@ -73,7 +73,7 @@ internal sealed partial class ClientSession
     }
 
     /// <summary>Take a server from the pool (waiting FIFO if needed) and bring it to this client's parameters.</summary>
-    private async ValueTask<SessionEnd?> LinkServerAsync()
+    private async ValueTask<SessionEnd?> LinkServerAsync(bool syncParameters = true)
     {
         var pool = _route!.Pool;
         while (true)
@@ -100,7 +100,7 @@ internal sealed partial class ClientSession
             }
             server.Link(this);
             _server = server;
-            if (Parameters.BuildSync(server) is { } sql)
+            if (syncParameters && Parameters.BuildSync(server) is { } sql)
             {
                 if (!server.Output.IsReady)
                     await server.Output.WaitReadyAsync();

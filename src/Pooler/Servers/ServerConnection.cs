@@ -130,22 +130,21 @@ internal sealed partial class ServerConnection : IPooledServer
             return;
         }
         State = ServerState.Cleaning;
-        if (rollback || reset)
-        {
-            await Output.WaitReadyAsync();
+        await Output.WaitReadyAsync();
+        if (PendingReady == 0)
             ResetInternalFailure();
-            if (rollback)
-                WriteInternalQuery("ROLLBACK");
-            if (reset)
-            {
-                WriteInternalQuery(resetQuery!);
-                ForgetAssumedParameters();
-            }
-            if (!await Output.FlushAsync())
-            {
-                Close("lost while cleaning up");
-                Pool.Release(this, reusable: false);
-            }
+        // Anything already written (e.g. a parameter sync) goes out with the flush below.
+        if (rollback)
+            WriteInternalQuery("ROLLBACK");
+        if (reset)
+        {
+            WriteInternalQuery(resetQuery!);
+            ForgetAssumedParameters();
+        }
+        if (!await Output.FlushAsync())
+        {
+            Close("lost while cleaning up");
+            Pool.Release(this, reusable: false);
         }
         // The read loop releases the server once the last pending ReadyForQuery arrives (FinishCleaning).
     }

@@ -92,6 +92,12 @@ internal sealed class PoolerHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Instance.StopAsync();
+        // The pooler's log of this test, for post-mortems: POOLER_TEST_LOGS=dir keeps one file per harness.
+        if (Environment.GetEnvironmentVariable("POOLER_TEST_LOGS") is { Length: > 0 } dir)
+        {
+            Directory.CreateDirectory(dir);
+            await File.WriteAllLinesAsync(Path.Combine(dir, $"pooler-{Port}.log"), Log.Lines);
+        }
         try
         {
             Directory.Delete(SocketDir, recursive: true);
