@@ -51,6 +51,12 @@ internal sealed partial class ClientSession
             Log.Information("closing: {End}: {Error}", end, error);
         }
 
+        if (end == SessionEnd.CancelRequest)
+        {
+            // Nothing to say and nothing to wait for: PostgreSQL closes a cancel connection at once too.
+            await _conn.DisposeAsync();
+            return;
+        }
         await CloseConnectionAsync();
     }
 

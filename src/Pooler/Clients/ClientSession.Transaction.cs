@@ -100,6 +100,8 @@ internal sealed partial class ClientSession
             }
             server.Link(this);
             _server = server;
+            if (Log.IsEnabled(Serilog.Events.LogEventLevel.Verbose))
+                Log.Verbose("linked {Server}", server.Name);
             if (syncParameters && Parameters.BuildSync(server) is { } sql)
             {
                 if (!server.Output.IsReady)
@@ -140,6 +142,8 @@ internal sealed partial class ClientSession
         if (_server is not { } server)
             return ValueTask.CompletedTask;
         _server = null;
+        if (Log.IsEnabled(Serilog.Events.LogEventLevel.Verbose))
+            Log.Verbose("releasing {Server} (pending {Pending}, {Status})", server.Name, server.PendingReady, server.TransactionStatus);
         var options = _rt.Options;
         var reset = Mode == PoolMode.Session || options.ServerResetQueryAlways ? options.ServerResetQuery : null;
         return server.ReleaseAsync(reset);

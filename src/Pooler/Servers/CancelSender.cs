@@ -13,7 +13,10 @@ internal static class CancelSender
     public static async Task SendAsync(IoEngine engine, EndPoint endPoint, BackendKeyDataMessage? key, ILogger log)
     {
         if (key is null)
+        {
+            log.Warning("cannot cancel: the server sent no BackendKeyData");
             return;
+        }
         try
         {
             var connect = await engine.ConnectAsync(endPoint, Timeout);
@@ -26,6 +29,7 @@ internal static class CancelSender
             {
                 FrontendMessages.WriteCancelRequest(conn.Output, key.ProcessId, key.SecretKey);
                 await conn.Output.FlushAsync();
+                log.Debug("cancel request sent to {EndPoint} for backend {Pid}", endPoint, key.ProcessId);
                 // PostgreSQL closes the connection once it has handled the request; wait for that, bounded.
                 using var timer = engine.TimeProvider.CreateTimer(static s => ((IoConnection)s!).Abort(ShutdownKind.Aborted),
                     conn, Timeout, System.Threading.Timeout.InfiniteTimeSpan);

@@ -11,6 +11,9 @@ internal sealed class CollectingSink : ILogEventSink
 
     public IEnumerable<string> Lines => _lines;
 
+    /// <summary>When set (POOLER_TEST_LOGS), every line is also appended here as it is logged.</summary>
+    public string? LiveFile { get; set; }
+
     public void Emit(LogEvent logEvent)
     {
         var conn = logEvent.Properties.TryGetValue("Conn", out var c) ? c.ToString().Trim('"') + " " : "";
@@ -18,6 +21,11 @@ internal sealed class CollectingSink : ILogEventSink
         if (logEvent.Exception is not null)
             line += " " + logEvent.Exception;
         _lines.Enqueue(line);
+        if (LiveFile is { } file)
+        {
+            lock (_lines)
+                File.AppendAllText(file, line + Environment.NewLine);
+        }
         if (_lines.Count > 20_000)
             _lines.TryDequeue(out _);
     }

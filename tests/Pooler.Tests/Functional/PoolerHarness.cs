@@ -61,7 +61,12 @@ internal sealed class PoolerHarness : IAsyncDisposable
             databases[db.Name] = db;
         var config = new PoolerConfig { Pooler = options, Databases = databases };
         var sink = new CollectingSink();
-        var logger = new LoggerConfiguration().MinimumLevel.Debug().WriteTo.Sink(sink).CreateLogger();
+        if (Environment.GetEnvironmentVariable("POOLER_TEST_LOGS") is { Length: > 0 } logDir)
+        {
+            Directory.CreateDirectory(logDir);
+            sink.LiveFile = Path.Combine(logDir, $"pooler-{options.ListenPort}.live.log");
+        }
+        var logger = new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(sink).CreateLogger();
         var instance = await PoolerHost.StartAsync(config, logger);
         return new PoolerHarness(instance, config, sink, socketDir);
     }
