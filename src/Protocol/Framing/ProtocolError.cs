@@ -17,6 +17,4 @@ public readonly record struct ProtocolError(ProtocolErrorCode Code, string Messa
 
     internal static ProtocolError TooLarge(long bodyLength, int maxBodyLength) =>
         new(ProtocolErrorCode.FrameTooLarge, $"message body of {bodyLength} bytes exceeds the limit of {maxBodyLength}");
-
-    internal static ProtocolError Malformed(string what) => new(ProtocolErrorCode.MalformedMessage, what);
 }
