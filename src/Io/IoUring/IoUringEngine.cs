@@ -12,6 +12,7 @@ internal sealed class IoUringEngine : ReactorEngine
     private const ulong WakeToken = KindInternal | 1, CancelToken = KindInternal | 2;
     private const uint PollIn = (uint)(Libc.POLLIN | Libc.POLLRDHUP), PollOut = (uint)Libc.POLLOUT;
     private const uint PendingIn = 1, PendingOut = 2;
+    private static readonly TimeSpan RdHupRearmDelay = TimeSpan.FromMilliseconds(2);
 
     private readonly int _eventFd;
     private readonly IoUring.Completion[] _completions = new IoUring.Completion[256];
@@ -129,6 +130,21 @@ internal sealed class IoUringEngine : ReactorEngine
         if (completion.Result == -Errnos.ECANCELED) return;
         uint events = completion.Result >= 0 ? (uint)completion.Result : Readiness.Err;
         readiness.OnEvents(events);
+        // A poll may complete without the direction it was armed for, and a parked waiter then needs a new one.
+        // io_uring always adds EPOLLRDHUP to a poll's mask, so after the peer's FIN a POLLOUT poll completes at
+        // once with RDHUP alone; re-arming at once would spin while the peer does not read, so that case
+        // re-arms after a short delay (a half-closed peer that stops reading is rare for a pooler).
+        if (readiness.Slot >= 0 && !readiness.Closed)
+        {
+            if (kind == KindOut && !readiness.WriteReady && readiness.HasWriteWaiter)
+            {
+                if ((events & Readiness.RdHup) != 0)
+                    TimeProvider.CreateTimer(static s => { var (e, r, g) = ((IoUringEngine, Readiness, uint))s!; if (r.Slot >= 0 && r.Generation == g) e.RequestEvents(r, Readiness.Out); },
+                        (this, readiness, readiness.Generation), RdHupRearmDelay, Timeout.InfiniteTimeSpan);
+                else RequestEvents(readiness, Readiness.Out);
+            }
+            if (kind == KindIn && !readiness.ReadReady && readiness.HasReadWaiter) RequestEvents(readiness, Readiness.In);
+        }
     }
 
     protected override void Wake() => Libc.EventFdWrite(_eventFd);

@@ -52,6 +52,9 @@ internal sealed class Readiness
         }
     }
 
+    public bool HasReadWaiter => _readContinuation is not null;
+    public bool HasWriteWaiter => _writeContinuation is not null;
+
     /// <summary>Resumes both waiters without changing the flags (close, cancellation, timeout).</summary>
     public void WakeAll()
     {
