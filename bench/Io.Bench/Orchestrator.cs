@@ -1,0 +1,120 @@
+// Runs each backend in turn in this process and measures this process's CPU time per round trip (the load
+// generator is a child process) and the managed memory that idle sessions keep.
+using System.Diagnostics;
+using System.Net;
+
+namespace Pooler.Io.Bench;
+
+internal static class Orchestrator
+{
+    public static async Task<int> RunAsync(BenchOptions options)
+    {
+        Console.WriteLine($"# Io.Bench {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} CPUs, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+        Console.WriteLine($"# {options.Connections} connections ping-pong, {options.MessageSize}-byte messages, {options.Seconds} s per run; idle: {options.IdleConnections} connections");
+        Console.WriteLine();
+        Console.WriteLine("| backend | echo round trips/s | echo CPU µs/rt | proxy round trips/s | proxy CPU µs/rt | idle: retained B/conn | idle: allocated B/conn |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        foreach (var backend in options.Backends)
+        {
+            IoEngine engine;
+            try { engine = IoEngine.Create(backend); }
+            catch (NotSupportedException ex)
+            {
+                Console.WriteLine($"| {backend} | unavailable: {ex.Message} | | | | | |");
+                continue;
+            }
+            using (engine)
+            {
+                engine.Start();
+                var echo = await EchoRunAsync(engine, options);
+                var proxy = await ProxyRunAsync(engine, options);
+                var idle = await IdleRunAsync(engine, options);
+                Console.WriteLine($"| {engine.BackendName} | {echo.Rate:F0} | {echo.CpuMicros:F2} | {proxy.Rate:F0} | {proxy.CpuMicros:F2} | {idle.Retained:F0} | {idle.Allocated:F0} |");
+            }
+        }
+        return 0;
+    }
+
+    private readonly record struct RunResult(double Rate, double CpuMicros);
+
+    private static Process StartClient(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet", [typeof(Orchestrator).Assembly.Location, "client", .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardInput = true,
+        };
+        return Process.Start(psi)!;
+    }
+
+    private static TimeSpan Cpu()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
+
+    private static async Task<RunResult> MeasureAsync(Process client)
+    {
+        while (await client.StandardOutput.ReadLineAsync() is { } line && line != "start") { }
+        var cpu0 = Cpu();
+        var clock = Stopwatch.StartNew();
+        var done = await client.StandardOutput.ReadLineAsync() ?? "done 0";
+        var cpu1 = Cpu();
+        clock.Stop();
+        long trips = long.Parse(done.Split(' ')[1]);
+        await client.WaitForExitAsync();
+        return new RunResult(trips / clock.Elapsed.TotalSeconds, (cpu1 - cpu0).TotalMicroseconds / Math.Max(1, trips));
+    }
+
+    private static async Task<RunResult> EchoRunAsync(IoEngine engine, BenchOptions o)
+    {
+        using var listener = engine.Listen(new IPEndPoint(IPAddress.Loopback, 0));
+        _ = engine.RunAsync(() => Sessions.AcceptLoopAsync(listener, Sessions.EchoAsync));
+        using var client = StartClient("pingpong", ((IPEndPoint)listener.LocalEndPoint).Port.ToString(),
+            o.Connections.ToString(), o.Seconds.ToString(), o.MessageSize.ToString());
+        return await MeasureAsync(client);
+    }
+
+    private static async Task<RunResult> ProxyRunAsync(IoEngine engine, BenchOptions o)
+    {
+        using var client = StartClient("proxy", o.Connections.ToString(), o.Seconds.ToString(), o.MessageSize.ToString());
+        var line = await client.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("client died");
+        var upstream = new IPEndPoint(IPAddress.Loopback, int.Parse(line.Split(' ')[1]));
+        using var listener = engine.Listen(new IPEndPoint(IPAddress.Loopback, 0));
+        _ = engine.RunAsync(() => Sessions.AcceptLoopAsync(listener, c => Sessions.ProxyAsync(engine, c, upstream)));
+        await client.StandardInput.WriteLineAsync(((IPEndPoint)listener.LocalEndPoint).Port.ToString());
+        await client.StandardInput.FlushAsync();
+        return await MeasureAsync(client);
+    }
+
+    private static async Task<(double Retained, double Allocated)> IdleRunAsync(IoEngine engine, BenchOptions o)
+    {
+        using var listener = engine.Listen(new IPEndPoint(IPAddress.Loopback, 0));
+        var accepted = new List<IoConnection>(o.IdleConnections);
+        await engine.Invoke(() => 0);
+        long retained0 = GC.GetTotalMemory(forceFullCollection: true);
+        long allocated0 = GC.GetTotalAllocatedBytes(precise: true);
+        var acceptAll = engine.RunAsync(async () =>
+        {
+            while (accepted.Count < o.IdleConnections && await listener.AcceptAsync() is { } c)
+            {
+                accepted.Add(c);
+                _ = Sessions.EchoAsync(c); // a session parked in ReadAsync: what an idle client costs
+            }
+            return accepted.Count;
+        });
+        using var client = StartClient("idle", ((IPEndPoint)listener.LocalEndPoint).Port.ToString(), o.IdleConnections.ToString());
+        await client.StandardOutput.ReadLineAsync(); // "connected"
+        await acceptAll;
+        await engine.Invoke(() => 0); // let every session reach its first await
+        await engine.RunAsync(async () => { await Task.Yield(); return 0; });
+        long allocated1 = GC.GetTotalAllocatedBytes(precise: true);
+        long retained1 = GC.GetTotalMemory(forceFullCollection: true);
+        GC.KeepAlive(accepted);
+        await client.StandardInput.WriteLineAsync("bye");
+        await client.StandardInput.FlushAsync();
+        await client.WaitForExitAsync();
+        double n = o.IdleConnections;
+        return ((retained1 - retained0) / n, (allocated1 - allocated0) / n);
+    }
+}
