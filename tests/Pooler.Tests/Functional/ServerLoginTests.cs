@@ -51,4 +51,26 @@ public sealed class ServerLoginTests(PostgresFixture fixture)
         Assert.Equal("08006", error.SqlState);
         Assert.Contains("could not connect", error.MessageText);
     }
+
+    [Theory]
+    [InlineData(PostgresServer.Md5User, PostgresServer.Md5Password, false)]
+    [InlineData(PostgresServer.Md5User, PostgresServer.Md5Password, true)]
+    [InlineData(PostgresServer.ScramUser, PostgresServer.ScramPassword, false)]
+    public async Task Login_AuthFileSecret_UsedForClientsOwnUser(string user, string password, bool asMd5Hash)
+    {
+        var secret = asMd5Hash ? Pooler.Protocol.Auth.Md5Password.Hash(user, password) : password;
+        var authFile = Path.Combine(Path.GetTempPath(), $"pooler-userlist-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(authFile, $"\"{user}\" \"{secret}\"\n");
+        try
+        {
+            await using var pooler = await PoolerHarness.StartAsync(Pg, o => o with { AuthFile = authFile });
+            await using var c = await pooler.OpenAsync(user: user);
+
+            Assert.Equal(user, await c.ScalarAsync("SELECT current_user"));
+        }
+        finally
+        {
+            File.Delete(authFile);
+        }
+    }
 }
