@@ -20,6 +20,7 @@ internal static unsafe partial class Sockets
         MSG_CMSG_CLOEXEC = 0x40000000;
     public const int SCM_RIGHTS = 1;
     private const int MaxIov = 64;
+    [ThreadStatic] private static MemoryHandle[]? t_pins;
 
     [StructLayout(LayoutKind.Sequential)]
     internal struct IoVec { public byte* Base; public nuint Len; }
@@ -155,7 +156,9 @@ internal static unsafe partial class Sockets
     {
         if (buffer.IsSingleSegment) return Send(fd, buffer.FirstSpan);
         IoVec* iov = stackalloc IoVec[MaxIov];
-        Span<MemoryHandle> pins = new MemoryHandle[MaxIov]; // rare path (multi-segment): pinning needs handles
+        // Multi-segment path: pool memory is not pinned, so each segment is pinned for the call. The handle array
+        // is per thread (each loop thread sends on its own), so a gather send allocates nothing.
+        var pins = t_pins ??= new MemoryHandle[MaxIov];
         int count = 0;
         try
         {
