@@ -63,7 +63,11 @@ public sealed record BenchReport(BenchOptions Options, string ScriptName, long S
     public void WriteJson(TextWriter w)
     {
         using var stream = new MemoryStream();
-        using (var j = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using (var j = new Utf8JsonWriter(stream, new JsonWriterOptions
+        {
+            Indented = true,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,   // keep '<builtin: …>' readable
+        }))
         {
             var o = Options;
             var s = Stats;
