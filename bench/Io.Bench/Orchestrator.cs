@@ -12,15 +12,15 @@ internal static class Orchestrator
         Console.WriteLine($"# Io.Bench {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} CPUs, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
         Console.WriteLine($"# {options.Connections} connections ping-pong, {options.MessageSize}-byte messages, {options.Seconds} s per run; idle: {options.IdleConnections} connections");
         Console.WriteLine();
-        Console.WriteLine("| backend | echo round trips/s | echo CPU µs/rt | proxy round trips/s | proxy CPU µs/rt | idle: retained B/conn | idle: allocated B/conn |");
-        Console.WriteLine("|---|---|---|---|---|---|---|");
+        Console.WriteLine("| backend | echo round trips/s | echo CPU µs/rt | proxy round trips/s | proxy CPU µs/rt | idle: retained B/conn | idle: allocated B/conn | idle: loop wake-ups/s |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
         foreach (var backend in options.Backends)
         {
             IoEngine engine;
             try { engine = IoEngine.Create(backend); }
             catch (NotSupportedException ex)
             {
-                Console.WriteLine($"| {backend} | unavailable: {ex.Message} | | | | | |");
+                Console.WriteLine($"| {backend} | unavailable: {ex.Message} | | | | | | |");
                 continue;
             }
             using (engine)
@@ -29,7 +29,7 @@ internal static class Orchestrator
                 var echo = await EchoRunAsync(engine, options);
                 var proxy = await ProxyRunAsync(engine, options);
                 var idle = await IdleRunAsync(engine, options);
-                Console.WriteLine($"| {engine.BackendName} | {echo.Rate:F0} | {echo.CpuMicros:F2} | {proxy.Rate:F0} | {proxy.CpuMicros:F2} | {idle.Retained:F0} | {idle.Allocated:F0} |");
+                Console.WriteLine($"| {engine.BackendName} | {echo.Rate:F0} | {echo.CpuMicros:F2} | {proxy.Rate:F0} | {proxy.CpuMicros:F2} | {idle.Retained:F0} | {idle.Allocated:F0} | {idle.WakeupsPerSecond:F1} |");
             }
         }
         return 0;
@@ -87,7 +87,7 @@ internal static class Orchestrator
         return await MeasureAsync(client);
     }
 
-    private static async Task<(double Retained, double Allocated)> IdleRunAsync(IoEngine engine, BenchOptions o)
+    private static async Task<(double Retained, double Allocated, double WakeupsPerSecond)> IdleRunAsync(IoEngine engine, BenchOptions o)
     {
         using var listener = engine.Listen(new IPEndPoint(IPAddress.Loopback, 0));
         var accepted = new List<IoConnection>(o.IdleConnections);
@@ -110,11 +110,32 @@ internal static class Orchestrator
         await engine.RunAsync(async () => { await Task.Yield(); return 0; });
         long allocated1 = GC.GetTotalAllocatedBytes(precise: true);
         long retained1 = GC.GetTotalMemory(forceFullCollection: true);
+        // Idle means idle: count the loop thread's context switches while the 2,000 sessions sit idle.
+        long switches0 = LoopThreadSwitches(engine);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        long switches1 = LoopThreadSwitches(engine);
         GC.KeepAlive(accepted);
         await client.StandardInput.WriteLineAsync("bye");
         await client.StandardInput.FlushAsync();
         await client.WaitForExitAsync();
         double n = o.IdleConnections;
-        return ((retained1 - retained0) / n, (allocated1 - allocated0) / n);
+        return ((retained1 - retained0) / n, (allocated1 - allocated0) / n, (switches1 - switches0) / 3.0);
+    }
+
+    /// <summary>voluntary + involuntary context switches of the engine's loop thread, from /proc.</summary>
+    private static long LoopThreadSwitches(IoEngine engine)
+    {
+        foreach (var task in Directory.GetDirectories("/proc/self/task"))
+        {
+            string comm;
+            try { comm = File.ReadAllText(Path.Combine(task, "comm")).Trim(); }
+            catch (IOException) { continue; }
+            if (comm != $"io-loop-{engine.LoopId}") continue;
+            long total = 0;
+            foreach (var line in File.ReadAllLines(Path.Combine(task, "status")))
+                if (line.Contains("ctxt_switches:")) total += long.Parse(line.Split(':')[1].Trim());
+            return total;
+        }
+        return -1;
     }
 }
