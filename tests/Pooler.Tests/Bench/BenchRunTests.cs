@@ -58,6 +58,8 @@ public sealed class BenchRunTests(PostgresFixture fixture) : IAsyncLifetime
 
         Assert.Equal(200, report.GetProperty("transactions").GetInt64());
         Assert.Equal(0, report.GetProperty("failures").GetInt64());
+        Assert.Equal(2, report.GetProperty("threads").GetInt32());
+        Assert.Equal(mode, report.GetProperty("mode").GetString());
         Assert.Equal(1, report.GetProperty("scale").GetInt64());
         Assert.Equal(4, report.GetProperty("connections").GetInt64());
         Assert.True(report.GetProperty("tps").GetDouble() > 0);
@@ -147,6 +149,46 @@ public sealed class BenchRunTests(PostgresFixture fixture) : IAsyncLifetime
         Assert.Matches(@"latency percentiles: p50 = [0-9.]+ ms, p90 = [0-9.]+ ms, p99 = [0-9.]+ ms, p99\.9 = [0-9.]+ ms, max = [0-9.]+ ms", result.Out);
         Assert.Matches(@"tps = [0-9.]+ \(without initial connection time\)", result.Out);
         Assert.Contains("target rate: 200.0 tps", result.Out);
+        // The schedule holds the clients back: 1 s at 200/s is about 200 (Poisson), far below what 2 clients can do.
+        var processed = System.Text.RegularExpressions.Regex.Match(result.Out, @"actually processed: (\d+)");
+        Assert.InRange(long.Parse(processed.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 1, 400);
+    }
+
+    [Fact]
+    public async Task Run_UnixSocketDirectory_Connects()
+    {
+        var port = Pg.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var report = Json(await CliHarness.RunAsync(["bench", "-h", Pg.SocketDir, "-p", port, "-U", PostgresServer.SuperUser,
+            BenchDatabase.Name, "-c", "2", "-t", "5", "--json"]));
+
+        Assert.Equal(10, report.GetProperty("transactions").GetInt64());
+    }
+
+    [Fact]
+    public async Task Run_PasswordFromPgPassFile_LogsIn()
+    {
+        using var dir = new TempDir();
+        var file = dir.Write("pgpass", $"*:*:*:nobody:x\n{Pg.Host}:{Pg.Port}:{BenchDatabase.Name}:{PostgresServer.ScramUser}:{PostgresServer.ScramPassword}\n");
+        var env = new Dictionary<string, string> { ["PGPASSFILE"] = file };
+
+        var report = Json(await BenchAsync(PostgresServer.ScramUser, ["-c", "1", "-t", "3", "--json"], env));
+
+        Assert.Equal(3, report.GetProperty("transactions").GetInt64());
+    }
+
+    [Fact]
+    public async Task Run_ScriptEvaluationError_ClientAbortedExit2()
+    {
+        using var dir = new TempDir();
+        var script = dir.Write("abort.sql", "\\set k 1 / (:client_id - 1)\nSELECT :k;\n");
+
+        var result = await BenchAsync(PostgresServer.TrustUser, ["-f", script, "-c", "2", "-t", "3"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("aborted clients: 1", result.Out);
+        Assert.Contains("division by zero", result.Out);
+        Assert.Contains("actually processed: 3/6", result.Out);   // client 0 carried on
     }
 
     [Fact]
