@@ -33,10 +33,15 @@ public abstract partial class EngineConformance
     {
         int cancelledFired = 0;
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var disposed = Engine.TimeProvider.CreateTimer(_ => cancelledFired++, null, TimeSpan.FromMilliseconds(30), Timeout.InfiniteTimeSpan);
-        var stopped = Engine.TimeProvider.CreateTimer(_ => cancelledFired++, null, TimeSpan.FromMilliseconds(30), Timeout.InfiniteTimeSpan);
-        disposed.Dispose();
-        stopped.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        // Created and cancelled on the loop thread, so a descheduled test thread cannot let them fire in between.
+        var stopped = await Engine.Invoke(() =>
+        {
+            var disposed = Engine.TimeProvider.CreateTimer(_ => cancelledFired++, null, TimeSpan.FromMilliseconds(30), Timeout.InfiniteTimeSpan);
+            var stopped = Engine.TimeProvider.CreateTimer(_ => cancelledFired++, null, TimeSpan.FromMilliseconds(30), Timeout.InfiniteTimeSpan);
+            disposed.Dispose();
+            stopped.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return stopped;
+        });
         using var sentinel = Engine.TimeProvider.CreateTimer(_ => done.SetResult(), null, TimeSpan.FromMilliseconds(120), Timeout.InfiniteTimeSpan);
         await WithTimeout(done.Task);
         Assert.Equal(0, await Engine.Invoke(() => cancelledFired));
