@@ -1,5 +1,6 @@
 // Reading a bench connection's responses: frames up to ReadyForQuery, remembering the first error's SQLSTATE.
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Pooler.Protocol;
 
 namespace Pooler.Bench;
@@ -11,6 +12,7 @@ public sealed partial class BenchConnection
 
     /// <summary>Flushes what was written and reads until ReadyForQuery. <paramref name="preparing"/> is the SQL
     /// command index whose ParseComplete marks its statement prepared (-1 for none).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<StatementOutcome> SendAndWaitAsync(int preparing)
     {
         try

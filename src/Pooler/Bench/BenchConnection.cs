@@ -2,6 +2,7 @@
 // prepared mode, each awaited up to its ReadyForQuery. Built on Pooler.Io pipes and Pooler.Protocol writers.
 using System.Buffers;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Pooler.Io;
 using Pooler.Protocol;
@@ -48,6 +49,8 @@ public sealed partial class BenchConnection : IAsyncDisposable
     }
 
     /// <summary>Sends one script command with the client's variable values and waits for its ReadyForQuery.</summary>
+    // Pooled builder: one statement per round trip always suspends, so the default builder would allocate a box each time.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<StatementOutcome> ExecuteAsync(SqlCommand command, QueryMode mode, IReadOnlyDictionary<string, long> variables)
     {
         var w = _conn.Output;
