@@ -32,6 +32,7 @@ internal sealed partial class ClientSession
             }
         }
 
+        _waitCancel?.Dispose();
         if (_keyRegistered)
             _rt.Cancels.Unregister(CancelKey, this);
         if (_admitted)

@@ -1,5 +1,6 @@
 // Forwarding a logged-in client's messages to a server, and when to take and give back that server per pool mode.
 using System.Buffers;
+using System.IO.Pipelines;
 using Pooler.Config;
 using Pooler.Pools;
 using Pooler.Protocol;
@@ -16,9 +17,13 @@ internal sealed partial class ClientSession
     private async ValueTask<SessionEnd> ForwardAsync()
     {
         _scanner.MaxForwardBodyLength = _rt.Options.MaxPacketSize - 4;
+        ReadResult read = default;
+        var haveRead = false;
         while (true)
         {
-            var read = await _input.ReadAsync();
+            if (!haveRead)
+                read = await _input.ReadAsync();
+            haveRead = false;
             if (_requestedEnd is { } requested)
                 return requested;
             var buffer = read.Buffer;
@@ -26,6 +31,7 @@ internal sealed partial class ClientSession
             ServerConnection? written = null;
             while (end is null)
             {
+                var messageStart = buffer.Start;
                 var scan = _scanner.Scan(ref buffer);
                 if (scan.Status == ScanStatus.NeedMoreData)
                     break;
@@ -41,10 +47,29 @@ internal sealed partial class ClientSession
                 }
                 if (scan.Status is ScanStatus.MessageStart or ScanStatus.Frame)
                 {
-                    if (_server is null && await LinkServerAsync() is { } noServer)
+                    if (_server is null)
                     {
-                        end = noServer;
-                        break;
+                        var acquire = _route!.Pool.AcquireAsync(WaitToken);
+                        if (!acquire.IsCompleted)
+                        {
+                            // The pool is exhausted: hand this message back to the pipe, so that the client can be
+                            // read (for its disconnect) while it waits; the bytes come back once a server is linked.
+                            _scanner.Reset();
+                            if (written is not null)
+                                await written.Output.FlushAsync();
+                            _input.AdvanceTo(messageStart, read.Buffer.End);
+                            var waited = await WaitForServerAsync(acquire);
+                            if (waited.End is { } waitEnd)
+                                return waitEnd;
+                            read = waited.Read;
+                            haveRead = true;
+                            break;
+                        }
+                        if ((TakeServer(acquire.Result) ?? await LinkServerAsync()) is { } noServer)
+                        {
+                            end = noServer;
+                            break;
+                        }
                     }
                     if (scan.Code is (byte)FrontendMessageCode.Query or (byte)FrontendMessageCode.Sync
                         or (byte)FrontendMessageCode.FunctionCall)
@@ -57,6 +82,8 @@ internal sealed partial class ClientSession
                     server.Output.Writer.Write(segment.Span);
                 written = server;
             }
+            if (haveRead)
+                continue;
             _input.AdvanceTo(buffer.Start, buffer.End);
             if (written is not null && !await written.Output.FlushAsync() && written == _server)
             {
@@ -75,43 +102,59 @@ internal sealed partial class ClientSession
     /// <summary>Take a server from the pool (waiting FIFO if needed) and bring it to this client's parameters.</summary>
     private async ValueTask<SessionEnd?> LinkServerAsync(bool syncParameters = true)
     {
-        var pool = _route!.Pool;
-        while (true)
+        while (_server is null)
         {
-            var result = await pool.AcquireAsync();
-            if (result.Status != AcquireStatus.Acquired)
-            {
-                return result.Status == AcquireStatus.Shutdown
-                    ? Fail(SessionEnd.Shutdown, SqlState.AdminShutdown, "pooler is shutting down")
-                    : Fail(SessionEnd.NoServer, result.Error?.SqlState ?? SqlState.ConnectionFailure,
-                        result.Error?.Message ?? "no server available");
-            }
-            var server = (ServerConnection)result.Server!;
-            if (_requestedEnd is not null)
-            {
-                // Shut down or timed out while waiting: give the server straight back.
-                pool.Release(server, reusable: server.IsUsable);
-                return _requestedEnd;
-            }
-            if (!server.IsUsable)
-            {
-                pool.Release(server, reusable: false);
-                continue;
-            }
-            server.Link(this);
-            _server = server;
-            if (Log.IsEnabled(Serilog.Events.LogEventLevel.Verbose))
-                Log.Verbose("linked {Server}", server.Name);
-            if (syncParameters && Parameters.BuildSync(server) is { } sql)
-            {
-                if (!server.Output.IsReady)
-                    await server.Output.WaitReadyAsync();
-                server.ResetInternalFailure();
-                server.WriteInternalQuery(sql);
-                Log.Debug("{Server}: syncing parameters: {Sql}", server.Name, sql);
-            }
+            if (TakeServer(await _route!.Pool.AcquireAsync()) is { } end)
+                return end;
+        }
+        if (syncParameters)
+            await SyncParametersAsync();
+        return null;
+    }
+
+    /// <summary>
+    /// Link the server the pool gave. Null when linked, or when the server turned out unusable (it is given back and
+    /// <c>_server</c> stays null, so the caller asks again); else why the session ends.
+    /// </summary>
+    private SessionEnd? TakeServer(AcquireResult result)
+    {
+        var pool = _route!.Pool;
+        if (result.Status != AcquireStatus.Acquired)
+        {
+            return result.Status == AcquireStatus.Shutdown
+                ? Fail(SessionEnd.Shutdown, SqlState.AdminShutdown, "pooler is shutting down")
+                : Fail(SessionEnd.NoServer, result.Error?.SqlState ?? SqlState.ConnectionFailure,
+                    result.Error?.Message ?? "no server available");
+        }
+        var server = (ServerConnection)result.Server!;
+        if (_requestedEnd is not null)
+        {
+            // Shut down or timed out while waiting: give the server straight back.
+            pool.Release(server, reusable: server.IsUsable);
+            return _requestedEnd;
+        }
+        if (!server.IsUsable)
+        {
+            pool.Release(server, reusable: false);
             return null;
         }
+        server.Link(this);
+        _server = server;
+        if (Log.IsEnabled(Serilog.Events.LogEventLevel.Verbose))
+            Log.Verbose("linked {Server}", server.Name);
+        return null;
+    }
+
+    /// <summary>Queue SETs for the tracked parameters where the linked server differs from this client.</summary>
+    private async ValueTask SyncParametersAsync()
+    {
+        if (_server is not { } server || Parameters.BuildSync(server) is not { } sql)
+            return;
+        if (!server.Output.IsReady)
+            await server.Output.WaitReadyAsync();
+        server.ResetInternalFailure();
+        server.WriteInternalQuery(sql);
+        Log.Debug("{Server}: syncing parameters: {Sql}", server.Name, sql);
     }
 
     /// <summary>Called by the server's read loop after it forwarded a ReadyForQuery for this client's query.</summary>

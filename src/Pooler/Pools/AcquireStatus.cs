@@ -11,6 +11,9 @@ internal enum AcquireStatus
     /// <summary>Logins to the server are failing; the result carries the last login error.</summary>
     LoginFailed,
 
-    /// <summary>The pooler is shutting down or the wait was cancelled.</summary>
+    /// <summary>The pooler is shutting down.</summary>
     Shutdown,
+
+    /// <summary>The caller gave up waiting (its client disconnected); it left the queue and took no server.</summary>
+    Cancelled,
 }

@@ -51,10 +51,13 @@ internal sealed partial class Pool
 
     /// <summary>
     /// Get a server: an idle one at once, else wait FIFO until one is released or logged in, query_wait_timeout
-    /// passes, or logins fail while the pool has no server at all.
+    /// passes, or logins fail while the pool has no server at all. Cancelling <paramref name="ct"/> takes the waiter
+    /// out of the queue at once (status <see cref="AcquireStatus.Cancelled"/>); it must be cancelled on the loop thread.
     /// </summary>
-    public ValueTask<AcquireResult> AcquireAsync()
+    public ValueTask<AcquireResult> AcquireAsync(CancellationToken ct = default)
     {
+        if (ct.IsCancellationRequested)
+            return ValueTask.FromResult(AcquireResult.Failed(AcquireStatus.Cancelled, null));
         if (_shutdown)
             return ValueTask.FromResult(AcquireResult.Failed(AcquireStatus.Shutdown, null));
 
@@ -80,9 +83,23 @@ internal sealed partial class Pool
         }
 
         var waiter = new PoolWaiter(now);
-        _waiters.AddLast(waiter);
+        waiter.Node = _waiters.AddLast(waiter);
+        if (ct.CanBeCanceled)
+            waiter.Registration = ct.Register(() => CancelWait(waiter));
         Launch();
         return new ValueTask<AcquireResult>(waiter.Task);
+    }
+
+    /// <summary>A waiter gave up: leave the queue (logins already started for it go on and park their server idle).</summary>
+    private void CancelWait(PoolWaiter waiter)
+    {
+        if (waiter.Node is not { List: not null } node)
+            return;
+        _waiters.Remove(node);
+        waiter.Complete(AcquireResult.Failed(AcquireStatus.Cancelled, null));
+        if (_waiters.Count == 0)
+            _reserveOpen = false;
+        ArmTimer();
     }
 
     /// <summary>

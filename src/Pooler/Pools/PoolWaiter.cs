@@ -11,5 +11,15 @@ internal sealed class PoolWaiter(DateTimeOffset enqueuedAt)
 
     public Task<AcquireResult> Task => _tcs.Task;
 
-    public void Complete(AcquireResult result) => _tcs.TrySetResult(result);
+    /// <summary>The queue entry, so a cancelled wait can leave the queue in O(1).</summary>
+    public LinkedListNode<PoolWaiter>? Node { get; set; }
+
+    /// <summary>The caller's cancellation hook; dropped once the wait ends so a long session does not pile them up.</summary>
+    public CancellationTokenRegistration Registration { get; set; }
+
+    public void Complete(AcquireResult result)
+    {
+        if (_tcs.TrySetResult(result))
+            Registration.Unregister();
+    }
 }
