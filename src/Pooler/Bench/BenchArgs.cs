@@ -1,6 +1,7 @@
 // Parses `pooler bench` arguments pgbench-style: short options with a separate or attached value (-c 4, -c4),
 // long options (--client=4, --client 4), a trailing database name, and PG* environment defaults.
 using System.Globalization;
+using Pooler.Io;
 
 namespace Pooler.Bench;
 
@@ -14,7 +15,7 @@ public static class BenchArgs
         ["-d"] = 'd', ["--dbname"] = 'd', ["-c"] = 'c', ["--client"] = 'c', ["-j"] = 'j', ["--jobs"] = 'j',
         ["-T"] = 'T', ["--time"] = 'T', ["-t"] = 't', ["--transactions"] = 't', ["-M"] = 'M', ["--mode"] = 'M',
         ["--protocol"] = 'M', ["-b"] = 'b', ["--builtin"] = 'b', ["-f"] = 'f', ["--file"] = 'f', ["-s"] = 's',
-        ["--scale"] = 's', ["-R"] = 'R', ["--rate"] = 'R', ["-P"] = 'P', ["--progress"] = 'P',
+        ["--scale"] = 's', ["-R"] = 'R', ["--rate"] = 'R', ["-P"] = 'P', ["--progress"] = 'P', ["--io-backend"] = 'B',
     };
 
     private static readonly Dictionary<string, char> FlagOptions = new()
@@ -105,6 +106,11 @@ public static class BenchArgs
                         return (null, $"invalid rate: '{value}'");
                     o = o with { Rate = r };
                     break;
+                case 'B':
+                    if (ParseBackend(value) is not { } backend)
+                        return (null, $"invalid io backend '{value}' (auto, io_uring, epoll or portable)");
+                    o = o with { Backend = backend };
+                    break;
                 case 'P':
                     if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) || !(p > 0) || double.IsInfinity(p))
                         return (null, $"invalid progress interval: '{value}'");
@@ -171,6 +177,15 @@ public static class BenchArgs
         value = args[++i];
         return true;
     }
+
+    private static EvBackend? ParseBackend(string text) => text switch
+    {
+        "auto" => EvBackend.Auto,
+        "io_uring" or "iouring" => EvBackend.IoUring,
+        "epoll" => EvBackend.Epoll,
+        "portable" => EvBackend.Portable,
+        _ => null,
+    };
 
     private static bool PositiveInt(string text, out int value) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value > 0;

@@ -38,7 +38,7 @@ public static class BenchInit
     public static async Task<int> RunAsync(BenchOptions options, EndPoint endPoint, TextWriter log, CancellationToken ct)
     {
         var scale = options.Scale ?? 1;
-        using var engine = IoEngine.Create(EvBackend.Auto);
+        using var engine = IoEngine.Create(options.Backend);
         engine.Start();
         var watch = Stopwatch.StartNew();
         return await engine.RunAsync(async () =>

@@ -1,4 +1,6 @@
 // Everything one `pooler bench` invocation was asked to do, as parsed from its command line.
+using Pooler.Io;
+
 namespace Pooler.Bench;
 
 /// <summary>The options of one run. Defaults follow pgbench where pgbench has the option.</summary>
@@ -51,6 +53,9 @@ public sealed record BenchOptions
 
     /// <summary>--json: the final report as JSON on stdout instead of text.</summary>
     public bool Json { get; init; }
+
+    /// <summary>--io-backend: the event backend of every bench thread (auto picks like the pooler's ev_backend).</summary>
+    public EvBackend Backend { get; init; } = EvBackend.Auto;
 
     /// <summary>True when the host names a unix socket directory.</summary>
     public bool IsUnixSocket => Host.StartsWith('/');

@@ -21,7 +21,7 @@ public static class BenchRunner
         {
             for (var i = 0; i < options.Threads; i++)
             {
-                var engine = IoEngine.Create(EvBackend.Auto);
+                var engine = IoEngine.Create(options.Backend);
                 engines.Add(engine);
                 engine.Start();
             }

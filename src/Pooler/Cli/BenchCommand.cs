@@ -37,6 +37,7 @@ public sealed class BenchCommand : ICommand
           -R, --rate TPS           target rate over all clients (Poisson schedule; latency includes lag)
           -P, --progress SECONDS   progress line on stderr every SECONDS
               --json               final report as JSON on stdout
+              --io-backend NAME    auto | io_uring | epoll | portable (auto)
         Ctrl-C stops the run and prints the report so far.
         Exit codes: 0 run completed (failed transactions included), 1 could not connect or initialise,
         2 bad arguments or some clients aborted (lost connection, script error).
@@ -86,9 +87,18 @@ public sealed class BenchCommand : ICommand
             await context.Error.WriteLineAsync($"pooler bench: {resolveError}");
             return ExitCodes.Failure;
         }
-        if (options.Initialize)
-            return await BenchInit.RunAsync(options, endPoint, context.Error, stop.Token);
-        var (exitCode, _) = await BenchRunner.RunAsync(options, script!, endPoint, builtin, context.Out, context.Error, stop.Token);
-        return exitCode;
+        try
+        {
+            if (options.Initialize)
+                return await BenchInit.RunAsync(options, endPoint, context.Error, stop.Token);
+            var (exitCode, _) = await BenchRunner.RunAsync(options, script!, endPoint, builtin, context.Out, context.Error, stop.Token);
+            return exitCode;
+        }
+        catch (NotSupportedException e)
+        {
+            // An explicit --io-backend the system refuses (io_uring disabled, no epoll).
+            await context.Error.WriteLineAsync($"pooler bench: {e.Message}");
+            return ExitCodes.Failure;
+        }
     }
 }

@@ -19,7 +19,7 @@ public sealed class BenchArgsTests
     public void Parse_EveryOption_Applied()
     {
         var o = Parse("-h", "db.example", "-p", "6432", "-U", "alice", "-d", "app", "-c", "8", "-j", "2", "-T", "30",
-            "-C", "--mode", "prepared", "-b", "tpcb-like", "-s", "3", "-R", "500.5", "-P", "2", "--json");
+            "-C", "--mode", "prepared", "-b", "tpcb-like", "-s", "3", "-R", "500.5", "-P", "2", "--json", "--io-backend", "epoll");
 
         Assert.Equal("db.example", o.Host);
         Assert.Equal(6432, o.Port);
@@ -35,6 +35,7 @@ public sealed class BenchArgsTests
         Assert.Equal(500.5, o.Rate);
         Assert.Equal(2.0, o.ProgressInterval);
         Assert.True(o.Json);
+        Assert.Equal(Pooler.Io.EvBackend.Epoll, o.Backend);
         Assert.False(o.Initialize);
     }
 
@@ -102,6 +103,7 @@ public sealed class BenchArgsTests
     [InlineData("invalid rate", "-R", "abc")]
     [InlineData("invalid progress interval", "-P", "-2")]
     [InlineData("invalid port", "-p", "70000")]
+    [InlineData("invalid io backend", "--io-backend", "kqueue")]
     [InlineData("needs a value", "-c")]
     [InlineData("unknown option", "--frobnicate")]
     [InlineData("unexpected argument", "db1", "db2")]

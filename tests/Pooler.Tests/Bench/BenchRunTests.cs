@@ -70,6 +70,17 @@ public sealed class BenchRunTests(PostgresFixture fixture) : IAsyncLifetime
         Assert.Equal(builtin == "tpcb-like" ? 200L : 0L, (long)after! - (long)before!);
     }
 
+    [Theory]
+    [InlineData("epoll")]
+    [InlineData("portable")]
+    public async Task Run_ExplicitBackend_UsedAndWorks(string backend)
+    {
+        var report = Json(await BenchAsync(PostgresServer.TrustUser, ["--io-backend", backend, "-c", "2", "-t", "5", "-M", "extended", "--json"]));
+
+        Assert.Equal(10, report.GetProperty("transactions").GetInt64());
+        Assert.Equal(backend, report.GetProperty("backend").GetString());
+    }
+
     [Fact]
     public async Task Run_ConnectPerTransaction_OneConnectionEach()
     {
