@@ -1,5 +1,4 @@
 // Splits script text into SQL commands (ended by ';' outside quotes and comments) and meta commands (\set, \sleep).
-using System.Globalization;
 using System.Text;
 
 namespace Pooler.Bench;
@@ -108,7 +107,4 @@ public static class ScriptParser
 
     private static bool IsName(string s) =>
         s.Length > 0 && (char.IsAsciiLetter(s[0]) || s[0] == '_') && s.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
-
-    /// <summary>Formats a number the way scripts and reports do (invariant culture).</summary>
-    internal static string Invariant(long n) => n.ToString(CultureInfo.InvariantCulture);
 }
