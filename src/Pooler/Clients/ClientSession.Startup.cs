@@ -12,6 +12,9 @@ internal sealed partial class ClientSession
         "user", "database", "fallback_application_name",
     };
 
+    // Startup parameters with this prefix are protocol options, answered by NegotiateProtocolVersion, not refused.
+    private const string ProtocolOptionPrefix = "_pq_.";
+
     /// <summary>Null when the client is logged in and may send queries; else why the session ends.</summary>
     private async ValueTask<SessionEnd?> StartupAsync()
     {
@@ -74,6 +77,8 @@ internal sealed partial class ClientSession
 
     private async ValueTask<SessionEnd?> LoginAsync(StartupMessage startup)
     {
+        if (!await NegotiateProtocolAsync(startup))
+            return SessionEnd.ClientClosed;
         if (string.IsNullOrEmpty(startup.User))
             return Fail(SessionEnd.AuthFailed, SqlState.InvalidAuthorizationSpecification, "no PostgreSQL user name specified in startup packet");
         User = startup.User;
@@ -126,6 +131,28 @@ internal sealed partial class ClientSession
     }
 
     /// <summary>
+    /// As PostgreSQL does: a client asking for a newer 3.x minor version or sending <c>_pq_.</c> protocol options gets
+    /// NegotiateProtocolVersion (newest version we speak, 3.0, and every such option as unrecognised, since we know
+    /// none) before anything else, and the session goes on in 3.0. The Int32 is the full version number 3.0, as the
+    /// server sends it; libpq 18 reads a bare 0 as a downgrade below 3.0 and gives up. False when the client is gone.
+    /// </summary>
+    private async ValueTask<bool> NegotiateProtocolAsync(StartupMessage startup)
+    {
+        List<string>? options = null;
+        foreach (var (name, _) in startup.Parameters)
+        {
+            if (name.StartsWith(ProtocolOptionPrefix, StringComparison.Ordinal))
+                (options ??= []).Add(name);
+        }
+        if (ProtocolVersions.Minor(startup.ProtocolVersion) == 0 && options is null)
+            return true;
+        Log.Debug("client asked for protocol {Major}.{Minor} with {Options} protocol options: answering 3.0",
+            ProtocolVersions.Major(startup.ProtocolVersion), ProtocolVersions.Minor(startup.ProtocolVersion), options?.Count ?? 0);
+        return await Output.SendAsync(options, static (w, o) =>
+            BackendMessages.WriteNegotiateProtocolVersion(w, ProtocolVersions.V3_0, o is null ? [] : o.ToArray()));
+    }
+
+    /// <summary>
     /// Tracked parameters become the client's own values; anything else not in ignore_startup_parameters is refused
     /// as PgBouncer does, because a shared server could not honour it for this client alone.
     /// </summary>
@@ -134,6 +161,8 @@ internal sealed partial class ClientSession
         string? fallbackName = null;
         foreach (var (name, value) in startup.Parameters)
         {
+            if (name.StartsWith(ProtocolOptionPrefix, StringComparison.Ordinal))
+                continue;
             if (s_plainStartupParameters.Contains(name))
             {
                 if (string.Equals(name, "fallback_application_name", StringComparison.OrdinalIgnoreCase))

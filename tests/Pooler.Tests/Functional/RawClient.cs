@@ -19,12 +19,18 @@ internal sealed class RawClient : IAsyncDisposable
 
     public async Task SendAsync(byte[] bytes) => await _socket.SendAsync(bytes.AsMemory());
 
-    public static byte[] Startup(string user, string database)
+    public static byte[] Startup(string user, string database) => Startup(user, database, 3 << 16);
+
+    /// <summary>A StartupMessage with any version number and extra parameters (e.g. <c>_pq_.</c> protocol options).</summary>
+    public static byte[] Startup(string user, string database, int version, params (string Name, string Value)[] extra)
     {
-        var body = Encoding.UTF8.GetBytes($"user\0{user}\0database\0{database}\0\0");
+        var text = new StringBuilder($"user\0{user}\0database\0{database}\0");
+        foreach (var (name, value) in extra)
+            text.Append(name).Append('\0').Append(value).Append('\0');
+        var body = Encoding.UTF8.GetBytes(text.Append('\0').ToString());
         var packet = new byte[8 + body.Length];
         BinaryPrimitives.WriteInt32BigEndian(packet, packet.Length);
-        BinaryPrimitives.WriteInt32BigEndian(packet.AsSpan(4), 3 << 16);
+        BinaryPrimitives.WriteInt32BigEndian(packet.AsSpan(4), version);
         body.CopyTo(packet, 8);
         return packet;
     }
