@@ -56,7 +56,7 @@ public sealed record BenchReport(BenchOptions Options, string ScriptName, long S
             sb.Append($" p{F(p, "0.#")} = {Ms(h.ValueAtPercentile(p))} ms,");
         sb.Append($" max = {Ms(h.Count == 0 ? 0 : h.Max)} ms\n");
         sb.Append($"average connection time = {F(AverageConnectMs)} ms ({s.Connections} connections)\n");
-        sb.Append($"tps = {F(Tps, "0.000000")} (without initial connection time)\n");
+        sb.Append($"tps = {F(Tps, "0.000000")} ({(o.ConnectPerTransaction ? "including reconnection times" : "without initial connection time")})\n");
         w.Write(sb.ToString());
     }
 

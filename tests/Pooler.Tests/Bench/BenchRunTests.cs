@@ -89,6 +89,10 @@ public sealed class BenchRunTests(PostgresFixture fixture) : IAsyncLifetime
         Assert.Equal(20, report.GetProperty("transactions").GetInt64());
         Assert.Equal(20, report.GetProperty("connections").GetInt64());
         Assert.True(report.GetProperty("connection_time_avg_ms").GetDouble() > 0);
+        var text = await BenchAsync(PostgresServer.TrustUser, ["-C", "-c", "1", "-t", "2"]);
+        Assert.Contains("(including reconnection times)", text.Out);
+        Assert.Contains("average connection time = ", text.Out);
+        Assert.Contains("(2 connections)", text.Out);
     }
 
     [Fact]
