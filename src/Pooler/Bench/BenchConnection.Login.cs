@@ -1,7 +1,7 @@
 // Logging a bench connection in: StartupMessage, then trust, cleartext, MD5 or SCRAM-SHA-256 up to ReadyForQuery.
 using System.Buffers;
+using Pooler.Auth;
 using Pooler.Protocol;
-using Pooler.Protocol.Auth;
 
 namespace Pooler.Bench;
 
@@ -18,7 +18,7 @@ public sealed partial class BenchConnection
             new("database", options.Database),
             new("application_name", "pooler bench"),
         ]);
-        ScramClient? scram = null;
+        ServerLoginAuth? auth = null;
         var input = _conn.Input;
         if ((await _conn.Output.FlushAsync()).IsCompleted)
             return "server closed the connection during login";
@@ -42,7 +42,7 @@ public sealed partial class BenchConnection
                 switch (frame.BackendCode)
                 {
                     case BackendMessageCode.AuthenticationRequest:
-                        failure = Authenticate(frame, options, ref scram, ref flush);
+                        failure = Authenticate(frame, options, ref auth, ref flush);
                         break;
                     case BackendMessageCode.ErrorResponse:
                         ErrorFields.TryParse(frame.Body, out var fields);
@@ -66,44 +66,21 @@ public sealed partial class BenchConnection
     }
 
     /// <summary>Writes the answer to one authentication request; a message when the login cannot go on.</summary>
-    private string? Authenticate(in Frame frame, BenchOptions options, ref ScramClient? scram, ref bool flush)
+    /// <remarks>The answers are the pooler's own server-login ones (<see cref="ServerLoginAuth"/>); only the
+    /// missing-password hint is the bench tool's.</remarks>
+    private string? Authenticate(in Frame frame, BenchOptions options, ref ServerLoginAuth? auth, ref bool flush)
     {
         if (!AuthenticationMessage.TryParse(frame.Body, out var request))
             return "invalid authentication request from the server";
-        var w = _conn.Output;
-        switch (request.Type)
-        {
-            case AuthenticationRequestType.AuthenticationOk:
-                return null;
-            case AuthenticationRequestType.AuthenticationCleartextPassword:
-            case AuthenticationRequestType.AuthenticationMD5Password:
-                if (options.Password is null)
-                    return $"the server asks for a password for user \"{options.User}\" (set PGPASSWORD or ~/.pgpass)";
-                FrontendMessages.WritePasswordMessage(w, request.Type == AuthenticationRequestType.AuthenticationMD5Password
-                    ? Md5Password.ClientResponse(options.User, options.Password, request.GetMd5Salt())
-                    : options.Password);
-                flush = true;
-                return null;
-            case AuthenticationRequestType.AuthenticationSASL:
-                if (options.Password is null)
-                    return $"the server asks for a password for user \"{options.User}\" (set PGPASSWORD or ~/.pgpass)";
-                scram = new ScramClient(options.Password);
-                if (scram.SelectMechanism(request.GetSaslMechanisms()) is not { } mechanism)
-                    return "the server offers no supported SASL mechanism";
-                FrontendMessages.WriteSASLInitialResponse(w, mechanism, scram.CreateClientFirst(mechanism));
-                flush = true;
-                return null;
-            case AuthenticationRequestType.AuthenticationSASLContinue:
-                if (scram is null || scram.HandleServerFirst(request.Data.ToArray(), out var clientFinal) != AuthStatus.Continue)
-                    return $"SCRAM authentication failed: {scram?.Failure}";
-                FrontendMessages.WriteSASLResponse(w, clientFinal);
-                flush = true;
-                return null;
-            case AuthenticationRequestType.AuthenticationSASLFinal:
-                return scram is not null && scram.HandleServerFinal(request.Data.ToArray()) == AuthStatus.Success
-                    ? null : $"SCRAM authentication failed: {scram?.Failure}";
-            default:
-                return $"unsupported authentication method {request.Type}";
-        }
+        if (request.Type == AuthenticationRequestType.AuthenticationOk)
+            return null;
+        if (options.Password is null && request.Type is AuthenticationRequestType.AuthenticationCleartextPassword
+                or AuthenticationRequestType.AuthenticationMD5Password or AuthenticationRequestType.AuthenticationSASL)
+            return $"the server asks for a password for user \"{options.User}\" (set PGPASSWORD or ~/.pgpass)";
+        auth ??= new ServerLoginAuth(options.User, options.Password);
+        if (auth.Respond(request, _conn.Output) is { } error)
+            return error.Message;
+        flush = true;
+        return null;
     }
 }
