@@ -48,7 +48,7 @@ internal sealed partial class Pool
             _lastLoginError = null;
             if (_shutdown)
             {
-                Drop(server, "pooler shutting down");
+                Drop(server, ShutdownReason);
                 return;
             }
             Hand(server);

@@ -46,6 +46,12 @@ internal sealed partial class Pool
 
     public PoolError? LastLoginError => _lastLoginError;
 
+    /// <summary>True once the pooler shuts down: servers closing now are closed by us, not lost.</summary>
+    public bool IsShutdown => _shutdown;
+
+    /// <summary>Why servers are closed at shutdown; one wording for every path that closes them.</summary>
+    internal const string ShutdownReason = "pooler shutdown";
+
     /// <summary>True while the pool's timer is armed (tests check that an idle pool arms nothing).</summary>
     internal bool TimerArmed => _timerDue != DateTimeOffset.MaxValue;
 
@@ -112,7 +118,7 @@ internal sealed partial class Pool
             return;
         if (!reusable || !server.IsUsable || _shutdown)
         {
-            Drop(server, _shutdown ? "pooler shutting down" : "released unusable");
+            Drop(server, _shutdown ? ShutdownReason : "released unusable");
             Launch();
             return;
         }
@@ -145,7 +151,7 @@ internal sealed partial class Pool
         {
             var server = _idle[^1];
             _idle.RemoveAt(_idle.Count - 1);
-            Drop(server, "pooler shutting down");
+            Drop(server, ShutdownReason);
         }
         DisarmTimer();
     }

@@ -138,9 +138,17 @@ internal sealed partial class ServerConnection
     private void OnLost(PoolError error)
     {
         var owner = State == ServerState.Linked ? Owner : null;
-        if (State != ServerState.Closed)
-            Log.Information("server connection lost: {Error}", error);
-        Close(error.Message);
+        if (State != ServerState.Closed && Pool.IsShutdown)
+        {
+            // The socket went away under the pooler's own shutdown (e.g. the engine stopped first): ours, not a loss.
+            Close(Pool.ShutdownReason);
+        }
+        else
+        {
+            if (State != ServerState.Closed)
+                Log.Information("server connection lost: {Error}", error);
+            Close(error.Message);
+        }
         Pool.Discard(this, error.Message);
         owner?.OnServerLost(this, error);
     }

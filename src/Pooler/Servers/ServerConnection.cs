@@ -112,6 +112,14 @@ internal sealed partial class ServerConnection : IPooledServer
             Pool.Release(this, reusable: false);
             return;
         }
+        if (Pool.IsShutdown)
+        {
+            // No ROLLBACK or reset to wait for: PostgreSQL rolls back when the connection closes, and waiting could
+            // race the engine's own shutdown.
+            Close(Pool.ShutdownReason);
+            Pool.Release(this, reusable: false);
+            return;
+        }
         if (PendingReady > SwallowReady)
         {
             State = ServerState.Cleaning;
@@ -160,7 +168,13 @@ internal sealed partial class ServerConnection : IPooledServer
         State = ServerState.Closed;
         Owner = null;
         if (!wasLogin)
-            Log.Debug("closing: {Reason}", reason);
+        {
+            // At shutdown every close is ours and worth one line each; otherwise the pool's routine closes are debug.
+            if (Pool.IsShutdown)
+                Log.Information("closing: {Reason:l}", reason);
+            else
+                Log.Debug("closing: {Reason:l}", reason);
+        }
         try
         {
             if (Output.IsReady)
