@@ -8,18 +8,34 @@ namespace Pooler.Auth;
 
 /// <summary>
 /// The pooler's side of one server login. The secret comes from the [databases] entry or auth_file: plain text
-/// answers every method; an "md5…" auth_file entry can answer only an MD5 challenge (the hash is what MD5 sends),
-/// a SCRAM secret none (SCRAM needs the password or keys recovered from the client, which is issue 6's pass-through).
+/// answers every method; an "md5…" auth_file entry can answer only an MD5 challenge (the hash is what MD5 sends).
+/// A user known only by a SCRAM verifier (auth_file or auth_query) logs in with what a client's own login left
+/// behind (<see cref="PassThroughCredential"/>): the ClientKey/ServerKey recovered from its SCRAM proof, or the
+/// password it sent in clear text.
 /// </summary>
-internal sealed class ServerLoginAuth(string user, string? secret)
+internal sealed class ServerLoginAuth
 {
+    private readonly string _user;
+    private readonly string? _secret;
+    private readonly PassThroughCredential? _passThrough;
     private ScramClient? _scram;
 
-    private bool IsMd5Hash => secret is not null && Md5Password.IsMd5Hash(secret);
+    public ServerLoginAuth(string user, string? secret, PassThroughCredential? passThrough = null)
+    {
+        _user = user;
+        _passThrough = passThrough;
+        // A stored secret that is not the password gives way to a password learned from a client.
+        var stored = secret is not null && !Md5Password.IsMd5Hash(secret) && !secret.StartsWith("SCRAM-SHA-256$", StringComparison.Ordinal);
+        _secret = stored || passThrough?.Password is null ? secret : passThrough.Password;
+    }
 
-    private bool IsScramSecret => secret is not null && secret.StartsWith("SCRAM-SHA-256$", StringComparison.Ordinal);
+    private bool IsMd5Hash => _secret is not null && Md5Password.IsMd5Hash(_secret);
 
-    private bool IsPlain => secret is not null && !IsMd5Hash && !IsScramSecret;
+    private bool IsScramSecret => _secret is not null && _secret.StartsWith("SCRAM-SHA-256$", StringComparison.Ordinal);
+
+    private bool IsPlain => _secret is not null && !IsMd5Hash && !IsScramSecret;
+
+    private bool HasKeys => _passThrough is { ClientKey: not null, ServerKey: not null };
 
     /// <summary>Write the answer to <paramref name="request"/>; a non-null result means the login cannot go on.</summary>
     public PoolError? Respond(AuthenticationMessage request, IBufferWriter<byte> output)
@@ -29,18 +45,18 @@ internal sealed class ServerLoginAuth(string user, string? secret)
             case AuthenticationRequestType.AuthenticationCleartextPassword:
                 if (!IsPlain)
                     return NoPassword("cleartext");
-                FrontendMessages.WritePasswordMessage(output, secret!);
+                FrontendMessages.WritePasswordMessage(output, _secret!);
                 return null;
             case AuthenticationRequestType.AuthenticationMD5Password:
                 if (!IsPlain && !IsMd5Hash)
                     return NoPassword("md5");
-                FrontendMessages.WritePasswordMessage(output, Md5Password.ClientResponse(user, secret!, request.GetMd5Salt()));
+                FrontendMessages.WritePasswordMessage(output, Md5Password.ClientResponse(_user, _secret!, request.GetMd5Salt()));
                 return null;
             case AuthenticationRequestType.AuthenticationSASL:
-                if (!IsPlain)
+                if (!IsPlain && !HasKeys)
                     return NoPassword("SCRAM-SHA-256");
                 // No TLS to the server yet, so no channel binding: plain SCRAM-SHA-256.
-                _scram = new ScramClient(secret!);
+                _scram = IsPlain ? new ScramClient(_secret!) : ScramClient.FromKeys(_passThrough!.ClientKey!, _passThrough.ServerKey!);
                 if (_scram.SelectMechanism(request.GetSaslMechanisms()) is not { } mechanism)
                     return new PoolError(SqlState.InvalidAuthorizationSpecification, "server offers no supported SASL mechanism");
                 FrontendMessages.WriteSASLInitialResponse(output, mechanism, _scram.CreateClientFirst(mechanism));
@@ -61,5 +77,5 @@ internal sealed class ServerLoginAuth(string user, string? secret)
         $"SCRAM exchange with the server failed{(_scram is null ? "" : ": " + _scram.Failure)}");
 
     private PoolError NoPassword(string method) => new(SqlState.InvalidPassword,
-        $"no usable password for user \"{user}\" to answer the server's {method} request (set password in [databases] or a plain-text auth_file entry)");
+        $"no usable password for user \"{_user}\" to answer the server's {method} request (set password in [databases] or a plain-text auth_file entry, or let a client of this user log in with SCRAM first)");
 }

@@ -18,6 +18,7 @@ internal sealed class PoolerRuntime
         Log = log;
         WorkerId = workerId;
         Cancels = new CancelRegistry(workerId);
+        Auth = new Auth.AuthService(config, log, engine.TimeProvider);
         PoolDirectory? directory = null;
         var connector = new Servers.ServerConnector(engine, pool => directory!.TargetOf(pool), log);
         Manager = new PoolManager(connector, new LocalConnectionCounters(), engine.TimeProvider, new PoolManagerSettings(), log);
@@ -41,6 +42,10 @@ internal sealed class PoolerRuntime
     public PoolDirectory Directory { get; }
 
     public CancelRegistry Cancels { get; }
+
+    /// <summary>Client authentication: auth_file, hba rules, auth_query cache, failed-login back-off, admin roles.
+    /// The reload code calls <c>Auth.Reload(config)</c> with the new snapshot.</summary>
+    public Auth.AuthService Auth { get; }
 
     private readonly HashSet<ClientSession> _sessions = [];
     private readonly TaskCompletionSource _allSessionsEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -69,7 +69,7 @@ internal sealed partial class ServerConnection
         if (!await Output.FlushAsync())
             return Unavailable("server closed the connection during login");
 
-        var auth = new ServerLoginAuth(Target.User, Target.Password);
+        var auth = new ServerLoginAuth(Target.User, Target.Password, PassThroughCredential.For(Pool));
         var input = _conn.Input;
         while (true)
         {
