@@ -6,8 +6,8 @@ namespace Pooler.Auth;
 
 /// <summary>
 /// Either the SCRAM ClientKey/ServerKey recovered from a client's SCRAM exchange (valid for the server when the
-/// pooler's verifier is the server's own, as auth_query from pg_shadow gives), or the password a client sent in
-/// clear text. Kept per pool, in memory only, and replaced by each newer successful login.
+/// pooler's verifier is the server's own, as auth_query from pg_shadow gives), or a password: the one a client sent
+/// in clear text, or the stored md5 hash a client proved it knows (the hash answers the server's MD5 challenge). Kept per pool, in memory only, and replaced by each newer successful login.
 /// </summary>
 internal sealed record PassThroughCredential(byte[]? ClientKey, byte[]? ServerKey, string? Password)
 {

@@ -147,6 +147,9 @@ internal sealed partial class ClientSession
             return await WrongPasswordAsync("unknown user");
         if (!Md5Password.Verify(User, secret.Value, salt, response))
             return await WrongPasswordAsync("wrong password (md5)");
+        // The stored hash is what an MD5 challenge from the server needs, so auth_query users log in without a password.
+        if (secret.Kind == SecretKind.Md5)
+            RememberForServer(PassThroughCredential.FromPassword(secret.Value));
         return Succeeded();
     }
 
