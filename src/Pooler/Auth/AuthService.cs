@@ -74,7 +74,7 @@ internal sealed class AuthService
     /// <summary>The auth_file secret of <paramref name="user"/> as written (for server logins), or null.</summary>
     public string? FileSecret(string user) => _authFile?.Find(user)?.Secret;
 
-    /// <summary>True when auth_file is configured and lists <paramref name="user"/>.</summary>
+    /// <summary>True when an auth_file is configured (trust then still requires the user to be listed).</summary>
     public bool HasAuthFile => _authFile is not null;
 
     /// <summary>The auth_user for auth_query on a database entry: its own, else [pooler]'s; null disables auth_query.</summary>
@@ -90,8 +90,9 @@ internal sealed class AuthService
             return ValueTask.FromResult(SecretLookup.Found(StoredSecret.From(entry.Secret)));
         if (AuthUserFor(database) is not { } authUser)
             return ValueTask.FromResult(SecretLookup.Unknown);
+        // No pool to ask (the admin console's virtual database): only auth_file users exist there, as in PgBouncer.
         if (authPool(authUser) is not { } pool)
-            return ValueTask.FromResult(SecretLookup.Failed(new PoolError(Protocol.SqlState.InvalidCatalogName, $"no such database: {database}")));
+            return ValueTask.FromResult(SecretLookup.Unknown);
         return new ValueTask<SecretLookup>(_queryCache.LookupAsync(database, user, pool, _config.Pooler.AuthQuery));
     }
 }

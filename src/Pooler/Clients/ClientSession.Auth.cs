@@ -23,9 +23,14 @@ internal sealed partial class ClientSession
     /// <summary>The user name a verified TLS client certificate proves (its CN), set by the TLS code; null without one.</summary>
     public string? CertificateUser { get; set; }
 
+    /// <summary>tls-server-end-point hash of the pooler's certificate on a TLS connection, set by the TLS code: SCRAM
+    /// then offers SCRAM-SHA-256-PLUS (channel binding). Null on plain connections.</summary>
+    public byte[]? ChannelBindingHash { get; set; }
+
     /// <summary>The client's IP address; null for a Unix-socket client.</summary>
-    private IPAddress? ClientAddress => (_conn.RemoteEndPoint as IPEndPoint)?.Address is { } a && a.IsIPv4MappedToIPv6 ? a.MapToIPv4()
-        : (_conn.RemoteEndPoint as IPEndPoint)?.Address;
+    private IPAddress? ClientAddress => (_conn.RemoteEndPoint as IPEndPoint)?.Address is { } a
+        ? a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a
+        : null;
 
     /// <summary>The key of the failed-login back-off and the address in log lines.</summary>
     private string AddressText => ClientAddress?.ToString() ?? "[local]";
@@ -159,18 +164,20 @@ internal sealed partial class ClientSession
         ScramServer scram;
         if (secret is null)
         {
-            scram = ScramServer.ForUnknownUser(User);
+            scram = ScramServer.ForUnknownUser(User, ChannelBindingHash);
             doomedBecause = "unknown user";
         }
         else if (secret.Kind == SecretKind.Md5)
         {
             // PostgreSQL refuses too: an md5 hash cannot check a SCRAM proof. The exchange still runs to its end.
-            scram = ScramServer.ForUnknownUser(User);
+            scram = ScramServer.ForUnknownUser(User, ChannelBindingHash);
             doomedBecause = $"User \"{User}\" does not have a valid SCRAM secret";
         }
         else
         {
-            scram = secret.Kind == SecretKind.ScramSha256 ? new ScramServer(secret.Scram!) : ScramServer.ForPassword(secret.Value);
+            scram = secret.Kind == SecretKind.ScramSha256
+                ? new ScramServer(secret.Scram!, ChannelBindingHash)
+                : ScramServer.ForPassword(secret.Value, ChannelBindingHash);
         }
 
         if (!await Output.SendAsync(scram.Mechanisms, static (w, m) => BackendMessages.WriteAuthenticationSASL(w, m)))

@@ -32,7 +32,6 @@ public static class PoolerHost
         var engine = IoEngine.Create(ToBackend(options.EvBackend));
         log.Information("event backend {Backend} ({Reason})", engine.BackendName, engine.ChoiceReason);
         engine.Start();
-        authFileSecret ??= LoadAuthFile(options, log);
         var runtime = new PoolerRuntime(engine, config, log, workerId: 0, authFileSecret);
         var instance = new PoolerInstance(engine, runtime, log);
         try
@@ -63,22 +62,6 @@ public static class PoolerHost
             throw;
         }
         return instance;
-    }
-
-    /// <summary>auth_file secrets for server logins (read once at start; reload comes with SIGHUP handling).</summary>
-    private static Func<string, string?> LoadAuthFile(PoolerOptions options, ILogger log)
-    {
-        if (string.IsNullOrEmpty(options.AuthFile))
-            return static _ => null;
-        if (!File.Exists(options.AuthFile))
-        {
-            log.Warning("auth_file {Path} not found; server logins use [databases] passwords only", options.AuthFile);
-            return static _ => null;
-        }
-        var file = AuthFile.Load(options.AuthFile);
-        foreach (var error in file.Errors)
-            log.Warning("auth_file: {Error}", error);
-        return user => file.Find(user)?.Secret;
     }
 
     private static EvBackend ToBackend(EventBackendKind kind) => kind switch

@@ -22,7 +22,7 @@ internal sealed class PoolerRuntime
         PoolDirectory? directory = null;
         var connector = new Servers.ServerConnector(engine, pool => directory!.TargetOf(pool), log);
         Manager = new PoolManager(connector, new LocalConnectionCounters(), engine.TimeProvider, new PoolManagerSettings(), log);
-        directory = new PoolDirectory(Manager, authFileSecret ?? (_ => null));
+        directory = new PoolDirectory(Manager, authFileSecret ?? Auth.FileSecret);
         Directory = directory;
         Directory.Configure(config);
     }
