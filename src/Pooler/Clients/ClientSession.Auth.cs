@@ -16,6 +16,8 @@ internal sealed partial class ClientSession
     /// <summary>Largest password / SASL message accepted, as PostgreSQL's PG_MAX_AUTH_TOKEN_LENGTH.</summary>
     private const int MaxAuthMessage = 65535;
 
+    private PassThroughCredential? _learnedCredential;
+
     /// <summary>True once the client connection runs over TLS; the TLS code sets it after the handshake. hostssl
     /// lines match only such connections, hostnossl lines only the others.</summary>
     public bool IsTls { get; set; }
@@ -37,7 +39,8 @@ internal sealed partial class ClientSession
 
     /// <summary>
     /// Null when the client is authenticated (AuthenticationOk itself goes out with the login reply); else why the
-    /// session ends. Called after User and Database are known; the admin console authenticates its users the same way.
+    /// session ends. Called once User and Database are known and before the pool is resolved (then call
+    /// <see cref="ApplyLearnedCredential"/>); the admin console authenticates its users the same way.
     /// </summary>
     private async ValueTask<SessionEnd?> AuthenticateAsync()
     {
@@ -89,7 +92,7 @@ internal sealed partial class ClientSession
                         $"certificate is for \"{CertificateUser}\"");
         }
 
-        var lookup = await auth.LookupAsync(Database, User, authUser => _route is null ? null : _rt.Directory.Resolve(Database, authUser)?.Pool);
+        var lookup = await auth.LookupAsync(Database, User, authUser => _rt.Directory.Resolve(Database, authUser)?.Pool);
         if (_requestedEnd is { } ended)
             return ended;
         if (lookup.Status == SecretLookupStatus.Failed)
@@ -288,11 +291,16 @@ internal sealed partial class ClientSession
         return Fail(SessionEnd.AuthFailed, sqlState, message);
     }
 
-    /// <summary>Let the pool's server logins use what this login proved, when they log in as this very user.</summary>
-    private void RememberForServer(PassThroughCredential credential)
+    /// <summary>Keep what this login proved until the pool is known (<see cref="ApplyLearnedCredential"/>).</summary>
+    private void RememberForServer(PassThroughCredential credential) => _learnedCredential = credential;
+
+    /// <summary>Once authenticated and routed: let the pool's server logins use what this login proved, when they
+    /// log in as this very user (not a [databases] entry's forced user).</summary>
+    private void ApplyLearnedCredential()
     {
-        if (_route is { } route && route.Target.User == User)
+        if (_learnedCredential is { } credential && _route is { } route && route.Target.User == User)
             PassThroughCredential.Remember(route.Pool, credential);
+        _learnedCredential = null;
     }
 
     private static bool FixedEquals(string a, string b) =>

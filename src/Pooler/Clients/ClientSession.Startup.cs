@@ -90,12 +90,15 @@ internal sealed partial class ClientSession
             return Fail(SessionEnd.TooManyClients, SqlState.TooManyConnections, "no more connections allowed (max_client_conn)");
         _admitted = true;
 
+        if (_rt.Config.FindDatabase(Database) is null)
+            return Fail(SessionEnd.UnknownDatabase, SqlState.InvalidCatalogName, $"no such database: {Database}");
+        // Authenticate before the pool exists, so that guessed user names do not create pools.
+        if (await AuthenticateAsync() is { } authEnd)
+            return authEnd;
         _route = _rt.Directory.Resolve(Database, User);
         if (_route is null)
             return Fail(SessionEnd.UnknownDatabase, SqlState.InvalidCatalogName, $"no such database: {Database}");
-
-        if (await AuthenticateAsync() is { } authEnd)
-            return authEnd;
+        ApplyLearnedCredential();
 
         // The first client of a pool waits for a server login, so that it sees real ParameterStatus values.
         var pool = _route.Pool;

@@ -75,6 +75,19 @@ public sealed class AuthMethodTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task Login_UnknownUsersGuessed_NoPoolsCreated()
+    {
+        using var userList = await UserListAsync();
+        await using var pooler = await StartAsync(AuthType.ScramSha256, userList.Path);
+
+        for (var i = 0; i < 3; i++)
+            await Assert.ThrowsAsync<PostgresException>(() => OpenAsync(pooler, $"guessed_{i}", "x"));
+
+        var pools = await pooler.Instance.Engine.RunAsync(() => Task.FromResult(pooler.Instance.Runtime.Manager.Pools.Count()));
+        Assert.Equal(0, pools);
+    }
+
+    [Fact]
     public async Task Login_ScramWithMd5StoredHash_RefusedAsPostgresDoes()
     {
         using var userList = await UserListAsync(md5AsHash: true);
