@@ -5,6 +5,7 @@ using Pooler.Config;
 using Pooler.Pools;
 using Pooler.Protocol;
 using Pooler.Servers;
+using Pooler.Stats;
 
 namespace Pooler.Clients;
 
@@ -73,13 +74,17 @@ internal sealed partial class ClientSession
                     }
                     if (scan.Code is (byte)FrontendMessageCode.Query or (byte)FrontendMessageCode.Sync
                         or (byte)FrontendMessageCode.FunctionCall)
+                    {
                         _server!.PendingReady++;
+                        PoolStats.OnQueryStart(_server.Clock, _server.Pool.Time.GetTimestamp());
+                    }
                 }
                 var server = _server!;
                 if (!server.Output.IsReady)
                     await server.Output.WaitReadyAsync();
                 foreach (var segment in scan.Bytes)
                     server.Output.Writer.Write(segment.Span);
+                server.Pool.Stats.Received += scan.Bytes.Length;
                 written = server;
             }
             if (haveRead)
@@ -139,6 +144,8 @@ internal sealed partial class ClientSession
             return null;
         }
         server.Link(this);
+        server.Clock.Reset();
+        pool.Stats.ServerAssignmentCount++;
         _server = server;
         if (Log.IsEnabled(Serilog.Events.LogEventLevel.Verbose))
             Log.Verbose("linked {Server}", server.Name);

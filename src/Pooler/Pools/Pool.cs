@@ -183,6 +183,7 @@ internal sealed partial class Pool
         {
             _waiters.RemoveFirst();
             _active.Add(server);
+            Stats.AddWait(first.Value.EnqueuedAt, _manager.Time.GetUtcNow());
             first.Value.Complete(AcquireResult.Acquired(server));
             if (_waiters.Count == 0)
                 _reserveOpen = false;

@@ -2,6 +2,7 @@
 using System.Buffers;
 using Pooler.Pools;
 using Pooler.Protocol;
+using Pooler.Stats;
 
 namespace Pooler.Servers;
 
@@ -13,6 +14,9 @@ internal sealed partial class ServerConnection
         MaxLoginMessage);
 
     private bool _internalQueryFailed;
+
+    /// <summary>When the client's query and transaction in flight started, for the pool's time counters.</summary>
+    internal QueryClock Clock { get; } = new();
     private bool _readerRunning;
 
     private async Task RunReaderAsync()
@@ -44,6 +48,7 @@ internal sealed partial class ServerConnection
                             await forwardTo.WaitReadyAsync();
                         foreach (var segment in scan.Bytes)
                             forwardTo.Writer.Write(segment.Span);
+                        Pool.Stats.Sent += scan.Bytes.Length;
                         written = forwardTo;
                     }
                     if (scan.Status == ScanStatus.Frame)
@@ -93,7 +98,11 @@ internal sealed partial class ServerConnection
                 }
                 return null;
             case BackendMessageCode.ErrorResponse:
-                if (!forwarded)
+                if (forwarded)
+                {
+                    Pool.Stats.AddError(ErrorFields.TryParse(frame.Body, out var clientError) ? clientError.SqlState : null);
+                }
+                else
                 {
                     ErrorFields.TryParse(frame.Body, out var fields);
                     if (SwallowReady > 0)
@@ -110,7 +119,10 @@ internal sealed partial class ServerConnection
                 if (SwallowReady > 0)
                     SwallowReady--;
                 else if (forwarded && Owner is { } owner)
+                {
+                    Pool.Stats.OnReady(Clock, status == TransactionStatus.Idle, PendingReady > 0, Pool.Time.GetTimestamp(), Pool.Time);
                     owner.OnReadyForQuery(this, status);
+                }
                 if (State == ServerState.Cleaning && PendingReady == 0)
                     FinishCleaning();
                 return null;
