@@ -15,6 +15,9 @@ public sealed class AuthGuessingTests(PostgresFixture fixture, ITestOutputHelper
 
     private PostgresServer Pg => fixture.Server;
 
+    /// <summary>One guess after another: each pooled attempt costs its own work plus its turn, while PostgreSQL's costs
+    /// its work plus a backend start, so the comparison holds however loaded the machine is (parallel guesses queue
+    /// behind each other too: LoginBackoffTests).</summary>
     private static async Task<TimeSpan> GuessAsync(IPEndPoint target)
     {
         var clock = Stopwatch.StartNew();
