@@ -13,6 +13,12 @@ public static class PoolerHost
     public static async Task RunAsync(PoolerConfig config, ILogger log, CancellationToken ct)
     {
         var instance = await StartAsync(config, log);
+        using var current = SetCurrent(() => instance.ReloadAsync());
+        using var hup = instance.Engine.OnSignal(System.Runtime.InteropServices.PosixSignal.SIGHUP, () =>
+        {
+            log.Information("SIGHUP: reloading the configuration");
+            _ = instance.ReloadAsync();
+        });
         try
         {
             await Task.Delay(Timeout.Infinite, ct);
@@ -23,6 +29,27 @@ public static class PoolerHost
         }
         log.Information("shutting down");
         await instance.StopAsync();
+    }
+
+    private static Func<Task<ReloadResult>>? s_reload;
+
+    /// <summary>
+    /// Reload the pooler running in this process (what SIGHUP does; the management RELOAD command calls this):
+    /// re-read its configuration file, validate it, and apply it everywhere; on errors the old one stays in force.
+    /// </summary>
+    public static Task<ReloadResult> ReloadAsync() =>
+        Volatile.Read(ref s_reload) is { } reload ? reload() : Task.FromResult(ReloadResult.Of(ReloadStatus.NotRunning));
+
+    /// <summary>Make <paramref name="reload"/> what <see cref="ReloadAsync"/> runs until the returned handle is disposed.</summary>
+    internal static IDisposable SetCurrent(Func<Task<ReloadResult>> reload)
+    {
+        Volatile.Write(ref s_reload, reload);
+        return new CurrentReload(reload);
+    }
+
+    private sealed class CurrentReload(Func<Task<ReloadResult>> reload) : IDisposable
+    {
+        public void Dispose() => Interlocked.CompareExchange(ref s_reload, null, reload);
     }
 
     /// <summary>Start listening and return the running instance (tests use the handle to stop it).</summary>

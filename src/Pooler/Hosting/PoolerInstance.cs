@@ -7,7 +7,7 @@ using Serilog;
 namespace Pooler.Hosting;
 
 /// <summary>The handle PoolerHost returns; tests use it to find the bound endpoints and to stop the pooler.</summary>
-internal sealed class PoolerInstance : IAsyncDisposable
+internal sealed partial class PoolerInstance : IAsyncDisposable
 {
     private readonly List<IoListener> _listeners = [];
     private readonly List<Task> _acceptLoops = [];

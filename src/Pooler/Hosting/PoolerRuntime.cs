@@ -7,12 +7,12 @@ using Serilog;
 
 namespace Pooler.Hosting;
 
-internal sealed class PoolerRuntime
+internal sealed partial class PoolerRuntime
 {
     private long _nextClientId;
 
     public PoolerRuntime(IoEngine engine, PoolerConfig config, ILogger log, int workerId = 0,
-        Func<string, string?>? authFileSecret = null)
+        Func<string, string?>? authFileSecret = null, IConnectionCounters? counters = null)
     {
         Engine = engine;
         Log = log;
@@ -21,7 +21,7 @@ internal sealed class PoolerRuntime
         Auth = new Auth.AuthService(config, log, engine.TimeProvider);
         PoolDirectory? directory = null;
         var connector = new Servers.ServerConnector(engine, pool => directory!.TargetOf(pool), log);
-        Manager = new PoolManager(connector, new LocalConnectionCounters(), engine.TimeProvider, new PoolManagerSettings(), log);
+        Manager = new PoolManager(connector, counters ?? new LocalConnectionCounters(), engine.TimeProvider, new PoolManagerSettings(), log);
         directory = new PoolDirectory(Manager, authFileSecret ?? Auth.FileSecret);
         Directory = directory;
         Directory.Configure(config);

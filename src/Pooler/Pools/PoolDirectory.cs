@@ -37,6 +37,17 @@ internal sealed class PoolDirectory(PoolManager manager, Func<string, string?> a
         if (_routes.TryGetValue(key, out var route))
             return route;
 
+        var (target, limits, mode) = Build(entry, database, clientUser, serverUser);
+        // The target must be known before GetOrCreate, which may start min_pool_size logins at once.
+        _targets[key] = target;
+        route = new PoolRoute(manager.GetOrCreate(key, limits), mode, target);
+        _routes[key] = route;
+        return route;
+    }
+
+    private (ServerTarget Target, PoolLimits Limits, PoolMode Mode) Build(DatabaseOptions entry, string database,
+        string clientUser, string serverUser)
+    {
         var resolved = Config.ResolvePool(entry, clientUser);
         var options = Config.Pooler;
         var password = entry.User is not null && entry.Password is not null ? entry.Password : authFileSecret(serverUser) ?? entry.Password;
@@ -54,11 +65,34 @@ internal sealed class PoolDirectory(PoolManager manager, Func<string, string?> a
             ServerLoginRetry = options.ServerLoginRetry,
             HostKey = target.HostKey,
         };
-        // The target must be known before GetOrCreate, which may start min_pool_size logins at once.
-        _targets[key] = target;
-        route = new PoolRoute(manager.GetOrCreate(key, limits), resolved.PoolMode, target);
-        _routes[key] = route;
-        return route;
+        return (target, limits, resolved.PoolMode);
+    }
+
+    /// <summary>
+    /// Reload: take <paramref name="config"/> as the new snapshot. Pools whose database is still served get their new
+    /// limits (sessions keep running; new acquisitions see them), new logins use the new target, new clients the new
+    /// mode. A database no longer served keeps its pool for the clients already in it, but new clients get 3D000.
+    /// Returns the names of databases dropped from the routes.
+    /// </summary>
+    public IReadOnlyList<string> Reconfigure(PoolerConfig config)
+    {
+        Configure(config);
+        var dropped = new List<string>();
+        foreach (var (key, route) in _routes.ToArray())
+        {
+            var entry = config.FindDatabase(key.Database);
+            if (entry is null || (entry.User is not null && entry.User != key.User))
+            {
+                _routes.Remove(key);
+                dropped.Add(key.Database);
+                continue;
+            }
+            var (target, limits, mode) = Build(entry, key.Database, key.User, key.User);
+            _targets[key] = target;
+            _routes[key] = new PoolRoute(route.Pool, mode, target);
+            route.Pool.UpdateSettings(limits);
+        }
+        return dropped;
     }
 
     public ServerTarget? TargetOf(Pool pool) => _targets.GetValueOrDefault(pool.Key);
