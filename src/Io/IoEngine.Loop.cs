@@ -12,6 +12,8 @@ public abstract partial class IoEngine
     private readonly ManualResetEventSlim _started = new();
     private Thread? _thread;
     private int _wakePending;
+    private readonly object _wakeGate = new();
+    private bool _wakeClosed;
     private volatile bool _stopping;
     private int _disposed;
     private Exception? _startError;
@@ -47,7 +49,23 @@ public abstract partial class IoEngine
         _queue.Enqueue(item);
         // The loop drains its queue before every wait, so only other threads need to wake it, and only once
         // until the loop has acknowledged the previous wake-up.
-        if (t_current != this && Interlocked.Exchange(ref _wakePending, 1) == 0) Wake();
+        if (t_current != this && Interlocked.Exchange(ref _wakePending, 1) == 0) WakeIfOpen();
+    }
+
+    // The backend wakes the loop by writing to an fd (eventfd) that OnLoopStopped closes. A post from another
+    // thread after that must not write to the number: another socket may own it by then, and would receive the
+    // eight bytes 01 00 00 00 00 00 00 00 as data (seen as cross-talk between connections of parallel tests).
+    private void WakeIfOpen()
+    {
+        lock (_wakeGate)
+        {
+            if (!_wakeClosed) Wake();
+        }
+    }
+
+    private void StopWaking()
+    {
+        lock (_wakeGate) _wakeClosed = true;
     }
 
     /// <summary>Backends call this when they consume the wake-up signal, before the queue is drained.</summary>
@@ -108,6 +126,7 @@ public abstract partial class IoEngine
         finally
         {
             Timers.Clear();
+            StopWaking();
             OnLoopStopped();
         }
     }
@@ -151,11 +170,12 @@ public abstract partial class IoEngine
         if (_thread is null)
         {
             ShutdownResources();
+            StopWaking();
             OnLoopStopped();
         }
         else if (t_current != this)
         {
-            Wake();
+            WakeIfOpen();
             _thread.Join();
         }
         GC.SuppressFinalize(this);

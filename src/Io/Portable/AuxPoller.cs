@@ -38,13 +38,14 @@ internal sealed class AuxPoller : IDisposable
         {
             if (!_wanted.TryGetValue(readiness, out var current)) return;
             _wanted[readiness] = current | events;
-            if (_thread is null && !_stopping)
+            if (_stopping) return;
+            if (_thread is null)
             {
                 _thread = new Thread(Run) { Name = $"io-loop-{_engine.LoopId}-aux", IsBackground = true };
                 _thread.Start();
             }
+            Libc.EventFdWrite(_wakeFd);
         }
-        Libc.EventFdWrite(_wakeFd);
     }
 
     public void Unregister(Readiness readiness)
@@ -53,8 +54,9 @@ internal sealed class AuxPoller : IDisposable
         {
             _wanted.Remove(readiness);
             readiness.Slot = -1;
+            // Under the lock: once Dispose closed the eventfd its number may belong to another socket.
+            if (!_stopping) Libc.EventFdWrite(_wakeFd);
         }
-        Libc.EventFdWrite(_wakeFd);
     }
 
     private void Run()
@@ -103,8 +105,12 @@ internal sealed class AuxPoller : IDisposable
 
     public void Dispose()
     {
-        lock (_gate) _stopping = true;
-        Libc.EventFdWrite(_wakeFd);
+        lock (_gate)
+        {
+            if (_stopping) return;
+            _stopping = true;
+            Libc.EventFdWrite(_wakeFd);
+        }
         if (_thread is { IsAlive: true } t && t != Thread.CurrentThread) t.Join();
         Libc.Close(_wakeFd);
     }
