@@ -7,6 +7,7 @@ internal sealed partial class ClientSession
 {
     private async ValueTask CleanupAsync(SessionEnd end)
     {
+        DisposeClientTimeouts();
         var error = end switch
         {
             SessionEnd.ClientClosed or SessionEnd.CancelRequest => null,

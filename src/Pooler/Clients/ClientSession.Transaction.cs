@@ -23,7 +23,10 @@ internal sealed partial class ClientSession
         while (true)
         {
             if (!haveRead)
+            {
+                ArmClientTimeouts();
                 read = await _input.ReadAsync();
+            }
             haveRead = false;
             if (_requestedEnd is { } requested)
                 return requested;
@@ -167,6 +170,8 @@ internal sealed partial class ClientSession
     /// <summary>Called by the server's read loop after it forwarded a ReadyForQuery for this client's query.</summary>
     private void OnServerReady(ServerConnection server, TransactionStatus status)
     {
+        if (server == _server)
+            RestartClientTimeouts();
         if (server != _server || server.PendingReady > 0)
             return;
         switch (Mode)

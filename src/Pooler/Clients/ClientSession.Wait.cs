@@ -20,6 +20,21 @@ internal sealed partial class ClientSession
     /// </summary>
     private async ValueTask<(SessionEnd? End, ReadResult Read)> WaitForServerAsync(ValueTask<AcquireResult> acquire)
     {
+        // Queued clients are under query_wait_timeout only; the idle/query clock starts again once a server is linked.
+        _waitingForServer = true;
+        ArmClientTimeouts();
+        try
+        {
+            return await WaitQueuedAsync(acquire);
+        }
+        finally
+        {
+            _waitingForServer = false;
+        }
+    }
+
+    private async ValueTask<(SessionEnd? End, ReadResult Read)> WaitQueuedAsync(ValueTask<AcquireResult> acquire)
+    {
         if (Log.IsEnabled(Serilog.Events.LogEventLevel.Debug))
             Log.Debug("waiting for a server ({Waiting} queued)", _route!.Pool.WaitingCount);
         var acquireTask = acquire.AsTask();

@@ -36,6 +36,15 @@ internal enum SessionEnd
     /// <summary>A transaction was opened in statement pooling mode.</summary>
     StatementModeTransaction,
 
+    /// <summary>client_idle_timeout: idle outside a transaction too long (08P01, as PgBouncer).</summary>
+    ClientIdleTimeout,
+
+    /// <summary>query_timeout: a query ran too long (57014); its server is cancelled and closed.</summary>
+    QueryTimeout,
+
+    /// <summary>idle_transaction_timeout: idle inside a transaction too long (25P03); the server is rolled back and reused.</summary>
+    IdleTransactionTimeout,
+
     /// <summary>The pooler is shutting down: 57P01.</summary>
     Shutdown,
 

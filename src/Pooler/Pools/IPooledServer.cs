@@ -1,4 +1,4 @@
-// What the pool needs from a server connection: an identity and a way to close it.
+// What the pool needs from a server connection: an identity, its ages, a health check and a way to close it.
 namespace Pooler.Pools;
 
 /// <summary>A logged-in server connection as the pool sees it; the real one is Servers.ServerConnection.</summary>
@@ -9,6 +9,21 @@ internal interface IPooledServer
     /// <summary>False once the connection is known dead or closing; such a server is never handed out.</summary>
     bool IsUsable { get; }
 
-    /// <summary>Close the connection (Terminate, then close); idempotent, never throws.</summary>
-    void Close(string reason);
+    /// <summary>When the login completed (set by the pool): what server_lifetime counts from.</summary>
+    DateTimeOffset ConnectedAt { get; set; }
+
+    /// <summary>When the server was last parked idle (set by the pool): what server_idle_timeout and server_check_delay count from.</summary>
+    DateTimeOffset IdleSince { get; set; }
+
+    /// <summary>
+    /// Run server_check_query on an idle server before it is handed out; true when it answered without error and
+    /// outside a transaction. False (the pool closes it) on an error, a lost connection, or no answer in time.
+    /// </summary>
+    ValueTask<bool> CheckAsync(string query);
+
+    /// <summary>
+    /// Close the connection (Terminate, then close); idempotent, never throws. <paramref name="notable"/> closes (the
+    /// pool's timeouts) are logged at Information, routine ones at Debug.
+    /// </summary>
+    void Close(string reason, bool notable = false);
 }

@@ -46,6 +46,7 @@ internal sealed partial class Pool
         {
             _loginBackoff.RecordSuccess();
             _lastLoginError = null;
+            server.ConnectedAt = _manager.Time.GetUtcNow();
             if (_shutdown)
             {
                 Drop(server, ShutdownReason);

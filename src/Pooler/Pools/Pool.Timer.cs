@@ -1,13 +1,18 @@
-// The one timer of a pool: armed for its nearest deadline only while a client waits or a warm-up is held back.
+// The one timer of a pool: armed for its nearest deadline only while a client waits, a warm-up is held back, or an
+// idle server can reach server_idle_timeout / server_lifetime.
 namespace Pooler.Pools;
 
 internal sealed partial class Pool
 {
-    private ITimer? _timer;
-    private DateTimeOffset _timerDue = DateTimeOffset.MaxValue;
+    private DeadlineTimer? _deadline;
 
     /// <summary>query_wait_timeout error text, as PgBouncer words it.</summary>
     internal static readonly PoolError QueryWaitTimeoutError = new("08P01", "query_wait_timeout");
+
+    /// <summary>Why idle servers are closed by the pool's own timeouts (PgBouncer's log wording).</summary>
+    internal const string IdleTimeoutReason = "server idle timeout";
+
+    internal const string LifetimeReason = "server lifetime over";
 
     private DateTimeOffset NextDeadline(DateTimeOffset now)
     {
@@ -26,38 +31,38 @@ internal sealed partial class Pool
             if (blocked > now)
                 due = Min(due, blocked);
         }
+        if (_idle.Count > 0)
+        {
+            // The idle list is in release order, so its bottom entry has been idle longest.
+            if (Settings.ServerIdleTimeout > TimeSpan.Zero && ServerCount > Settings.MinPoolSize)
+                due = Min(due, _idle[0].IdleSince + Settings.ServerIdleTimeout);
+            if (Settings.ServerLifetime > TimeSpan.Zero)
+            {
+                foreach (var server in _idle)
+                    due = Min(due, server.ConnectedAt + Settings.ServerLifetime);
+            }
+        }
         return due;
     }
 
     private void ArmTimer()
     {
-        var now = _manager.Time.GetUtcNow();
-        var due = _shutdown ? DateTimeOffset.MaxValue : NextDeadline(now);
-        if (due == _timerDue)
+        if (_shutdown)
             return;
-        _timerDue = due;
-        if (due == DateTimeOffset.MaxValue)
-        {
-            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        var due = NextDeadline(_manager.Time.GetUtcNow());
+        if (due == DateTimeOffset.MaxValue && _deadline is null)
             return;
-        }
-        var delay = due > now ? due - now : TimeSpan.Zero;
-        if (_timer is null)
-            _timer = _manager.Time.CreateTimer(static s => ((Pool)s!).OnTimer(), this, delay, Timeout.InfiniteTimeSpan);
-        else
-            _timer.Change(delay, Timeout.InfiniteTimeSpan);
+        (_deadline ??= new DeadlineTimer(_manager.Time, OnTimer)).Set(due);
     }
 
     private void DisarmTimer()
     {
-        _timer?.Dispose();
-        _timer = null;
-        _timerDue = DateTimeOffset.MaxValue;
+        _deadline?.Dispose();
+        _deadline = null;
     }
 
     private void OnTimer()
     {
-        _timerDue = DateTimeOffset.MaxValue;
         if (_shutdown)
             return;
         var now = _manager.Time.GetUtcNow();
@@ -71,8 +76,40 @@ internal sealed partial class Pool
             _reserveOpen = false;
         else if (!_reserveOpen && Settings.ReservePoolSize > 0 && _waiters.First!.Value.EnqueuedAt + Settings.ReservePoolTimeout <= now)
             _reserveOpen = true;
+        CloseExpiredIdle(now);
         Launch();
     }
+
+    /// <summary>
+    /// Close idle servers past server_lifetime (Launch replaces them up to min_pool_size) and, oldest first, those
+    /// idle past server_idle_timeout while the pool holds more than min_pool_size.
+    /// </summary>
+    private void CloseExpiredIdle(DateTimeOffset now)
+    {
+        if (Settings.ServerLifetime > TimeSpan.Zero)
+        {
+            for (var i = _idle.Count - 1; i >= 0; i--)
+            {
+                var server = _idle[i];
+                if (server.ConnectedAt + Settings.ServerLifetime > now)
+                    continue;
+                _idle.RemoveAt(i);
+                Drop(server, LifetimeReason, notable: true);
+            }
+        }
+        var idleTimeout = Settings.ServerIdleTimeout;
+        while (idleTimeout > TimeSpan.Zero && _idle.Count > 0 && ServerCount > Settings.MinPoolSize
+            && _idle[0].IdleSince + idleTimeout <= now)
+        {
+            var server = _idle[0];
+            _idle.RemoveAt(0);
+            Drop(server, IdleTimeoutReason, notable: true);
+        }
+    }
+
+    /// <summary>server_lifetime: a server connected longer than this is closed instead of reused.</summary>
+    private bool LifetimeOver(IPooledServer server, DateTimeOffset now) =>
+        Settings.ServerLifetime > TimeSpan.Zero && server.ConnectedAt + Settings.ServerLifetime <= now;
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 }

@@ -53,7 +53,7 @@ internal sealed partial class Pool
     internal const string ShutdownReason = "pooler shutdown";
 
     /// <summary>True while the pool's timer is armed (tests check that an idle pool arms nothing).</summary>
-    internal bool TimerArmed => _timerDue != DateTimeOffset.MaxValue;
+    internal bool TimerArmed => _deadline?.IsArmed == true;
 
     /// <summary>
     /// Get a server: an idle one at once, else wait FIFO until one is released or logged in, query_wait_timeout
@@ -67,6 +67,7 @@ internal sealed partial class Pool
         if (_shutdown)
             return ValueTask.FromResult(AcquireResult.Failed(AcquireStatus.Shutdown, null));
 
+        var now = _manager.Time.GetUtcNow();
         // Waiters imply no idle server (a freed server goes to the first waiter), so taking one is fair.
         while (_waiters.Count == 0 && _idle.Count > 0)
         {
@@ -77,11 +78,18 @@ internal sealed partial class Pool
                 Drop(server, "found dead in the idle list");
                 continue;
             }
+            if (LifetimeOver(server, now))
+            {
+                // The pool's timer would have closed it soon; do it now rather than hand out an expired server.
+                Drop(server, LifetimeReason, notable: true);
+                continue;
+            }
             _active.Add(server);
+            if (NeedsCheck(server, now))
+                return CheckThenHandAsync(server, ct);
             return ValueTask.FromResult(AcquireResult.Acquired(server));
         }
 
-        var now = _manager.Time.GetUtcNow();
         if (ServerCount == 0 && _lastLoginError is not null && LoginBlockedUntil(now) > now)
         {
             // PgBouncer's "server login has been failing": answer at once rather than park the client for the back-off.
@@ -119,6 +127,13 @@ internal sealed partial class Pool
         if (!reusable || !server.IsUsable || _shutdown)
         {
             Drop(server, _shutdown ? ShutdownReason : "released unusable");
+            Launch();
+            return;
+        }
+        if (LifetimeOver(server, _manager.Time.GetUtcNow()))
+        {
+            // server_lifetime is checked here, when the server comes back; a replacement logs in if clients need one.
+            Drop(server, LifetimeReason, notable: true);
             Launch();
             return;
         }
@@ -202,13 +217,15 @@ internal sealed partial class Pool
             Drop(server, "closed to make room for another pool (max_db_connections / max_user_connections)");
             return;
         }
+        server.IdleSince = _manager.Time.GetUtcNow();
         _idle.Add(server);
         ArmTimer();
     }
 
-    private void Drop(IPooledServer server, string reason)
+    /// <summary>Close a server the pool no longer holds; <paramref name="notable"/> closes (timeouts) are logged at Information.</summary>
+    private void Drop(IPooledServer server, string reason, bool notable = false)
     {
-        server.Close(reason);
+        server.Close(reason, notable);
         _manager.ReleaseServerSlot(this, wake: true);
     }
 

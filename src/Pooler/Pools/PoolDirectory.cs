@@ -52,7 +52,10 @@ internal sealed class PoolDirectory(PoolManager manager, Func<string, string?> a
         var options = Config.Pooler;
         var password = entry.User is not null && entry.Password is not null ? entry.Password : authFileSecret(serverUser) ?? entry.Password;
         var target = new ServerTarget(entry.Host, entry.Port, entry.ServerDbName(database), serverUser, password,
-            options.ServerConnectTimeout);
+            options.ServerConnectTimeout)
+        {
+            CancelWaitTimeout = options.CancelWaitTimeout,
+        };
         var limits = new PoolLimits
         {
             PoolSize = resolved.PoolSize,
@@ -63,6 +66,10 @@ internal sealed class PoolDirectory(PoolManager manager, Func<string, string?> a
             MaxUserConnections = resolved.MaxUserConnections,
             QueryWaitTimeout = options.QueryWaitTimeout,
             ServerLoginRetry = options.ServerLoginRetry,
+            ServerIdleTimeout = options.ServerIdleTimeout,
+            ServerLifetime = options.ServerLifetime,
+            ServerCheckQuery = options.ServerCheckQuery,
+            ServerCheckDelay = options.ServerCheckDelay,
             HostKey = target.HostKey,
         };
         return (target, limits, resolved.PoolMode);

@@ -27,6 +27,19 @@ internal sealed record PoolLimits
     /// <summary>First back-off after a failed login (server_login_retry); doubles per failure up to the cap.</summary>
     public TimeSpan ServerLoginRetry { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Close an idle server after this long, down to <see cref="MinPoolSize"/> (server_idle_timeout); zero = never.
+    /// Zero by default here so pool unit tests opt in; the configured value comes through PoolDirectory.</summary>
+    public TimeSpan ServerIdleTimeout { get; init; }
+
+    /// <summary>Close a server connected longer than this when it is released or sits idle (server_lifetime); zero = never.</summary>
+    public TimeSpan ServerLifetime { get; init; }
+
+    /// <summary>Query run on a server idle at least <see cref="ServerCheckDelay"/> before it is handed out; null = no checks.</summary>
+    public string? ServerCheckQuery { get; init; }
+
+    /// <summary>How long a released server may be reused without server_check_query; zero = check every reuse from idle.</summary>
+    public TimeSpan ServerCheckDelay { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>"host:port" of the PostgreSQL server, the unit of the login throttle and host back-off.</summary>
     public string HostKey { get; init; } = "127.0.0.1:5432";
 

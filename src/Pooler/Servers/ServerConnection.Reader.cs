@@ -125,6 +125,8 @@ internal sealed partial class ServerConnection
                 }
                 if (State == ServerState.Cleaning && PendingReady == 0)
                     FinishCleaning();
+                else if (State == ServerState.Checking && PendingReady == 0)
+                    FinishCheck();
                 return null;
             default:
                 return null;

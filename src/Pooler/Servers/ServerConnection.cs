@@ -50,6 +50,10 @@ internal sealed partial class ServerConnection : IPooledServer
 
     public bool IsUsable => State != ServerState.Closed;
 
+    public DateTimeOffset ConnectedAt { get; set; }
+
+    public DateTimeOffset IdleSince { get; set; }
+
     /// <summary>The server's own BackendKeyData, used only to forward a client's cancel.</summary>
     public BackendKeyDataMessage? BackendKey { get; private set; }
 
@@ -158,19 +162,20 @@ internal sealed partial class ServerConnection : IPooledServer
     }
 
     /// <summary>Forward a client's cancel to this server on a new connection, with the server's own key.</summary>
-    public void SendCancel() => _ = CancelSender.SendAsync(_engine!, EndPoint, BackendKey, Log);
+    public void SendCancel() => _ = CancelSender.SendAsync(_engine!, EndPoint, BackendKey, Log, Target.CancelWaitTimeout);
 
-    public void Close(string reason)
+    public void Close(string reason, bool notable = false)
     {
         if (State == ServerState.Closed)
             return;
         var wasLogin = State == ServerState.Login;
         State = ServerState.Closed;
         Owner = null;
+        _check?.TrySetResult(false);
         if (!wasLogin)
         {
-            // At shutdown every close is ours and worth one line each; otherwise the pool's routine closes are debug.
-            if (Pool.IsShutdown)
+            // At shutdown every close is ours and worth one line each, as is a timeout; the routine closes are debug.
+            if (Pool.IsShutdown || notable)
                 Log.Information("closing: {Reason:l}", reason);
             else
                 Log.Debug("closing: {Reason:l}", reason);

@@ -15,5 +15,8 @@ internal enum ServerState
     /// <summary>Unlinked but finishing internal work (ROLLBACK, server_reset_query) before going back to the pool.</summary>
     Cleaning,
 
+    /// <summary>Taken from the idle list and running server_check_query before a client gets it.</summary>
+    Checking,
+
     Closed,
 }

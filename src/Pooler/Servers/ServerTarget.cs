@@ -15,6 +15,9 @@ internal sealed record ServerTarget(string Host, int Port, string DbName, string
 
     public string HostKey => $"{Host}:{Port}";
 
+    /// <summary>cancel_wait_timeout: how long a forwarded cancel may take (connect, send, PostgreSQL's close); zero = no limit.</summary>
+    public TimeSpan CancelWaitTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     public async ValueTask<EndPoint?> ResolveAsync()
     {
         if (IsUnixSocket)
