@@ -207,6 +207,7 @@ internal sealed partial class ClientSession
         }
         if (!await Output.SendAsync(serverFinal, static (w, d) => BackendMessages.WriteAuthenticationSASLFinal(w, d)))
             return SessionEnd.ClientClosed;
+        SaslMechanism = scram.UsedChannelBinding ? ScramServer.MechanismPlus : ScramServer.Mechanism;
         // The keys log in to the server only when our verifier is the server's own (same salt and iterations).
         if (secret!.Kind == SecretKind.ScramSha256)
             RememberForServer(PassThroughCredential.FromKeys(scram.ClientKey!, scram.ServerKey!));

@@ -1,4 +1,4 @@
-// The first packets of a client: SSL/GSSENC refusal, CancelRequest, StartupMessage checks and the login reply.
+// The first packets of a client: SSLRequest / direct TLS, GSSENC refusal, CancelRequest, StartupMessage checks and the login reply.
 using Pooler.Pools;
 using Pooler.Protocol;
 
@@ -44,18 +44,37 @@ internal sealed partial class ClientSession
 
             switch (frame.Kind)
             {
+                case StartupFrameKind.SslRequest when !IsTls && ClientTls is { } tls:
+                    _input.AdvanceTo(buffer.Start);
+                    // Bytes behind an SSLRequest were sent before encryption and may be injected (CVE-2021-23214).
+                    if (!buffer.IsEmpty)
+                        return Fail(SessionEnd.ProtocolViolation, SqlState.ProtocolViolation, "received unencrypted data after SSL request");
+                    if (!await Output.SendAsync(0, static (w, _) => BackendMessages.WriteEncryptionResponse(w, accept: true)))
+                        return SessionEnd.ClientClosed;
+                    if (await StartTlsAsync(tls, direct: false) is { } tlsEnd)
+                        return tlsEnd;
+                    continue;
                 case StartupFrameKind.SslRequest:
                 case StartupFrameKind.GssEncRequest:
                     _input.AdvanceTo(buffer.Start);
-                    // 'N': no TLS / GSS encryption until the TLS issue; the client goes on in plain text.
+                    // 'N': no TLS here (client TLS off, a Unix socket, or already TLS) and never GSS encryption.
                     if (!await Output.SendAsync(0, static (w, _) => BackendMessages.WriteEncryptionResponse(w, accept: false)))
                         return SessionEnd.ClientClosed;
+                    continue;
+                case StartupFrameKind.DirectTls when !IsTls && ClientTls is { } direct:
+                    // Nothing consumed: the ClientHello is still in the pipe for the handshake to read.
+                    _input.AdvanceTo(buffer.Start);
+                    if (await StartTlsAsync(direct, direct: true) is { } directEnd)
+                        return directEnd;
                     continue;
                 case StartupFrameKind.CancelRequest:
                     CancelRequestMessage.TryParse(frame, out var cancel);
                     _input.AdvanceTo(buffer.Start);
                     HandleCancelRequest(cancel);
                     return SessionEnd.CancelRequest;
+                case StartupFrameKind.StartupMessage when !IsTls && ClientTls is { RequiresTls: true }:
+                    _input.AdvanceTo(buffer.Start);
+                    return Fail(SessionEnd.ProtocolViolation, SqlState.ProtocolViolation, "SSL required");
                 case StartupFrameKind.StartupMessage:
                     var parsed = StartupMessage.TryParse(frame, out var startup, out error);
                     _input.AdvanceTo(buffer.Start);

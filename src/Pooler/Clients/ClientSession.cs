@@ -18,8 +18,9 @@ namespace Pooler.Clients;
 internal sealed partial class ClientSession : IServerOwner
 {
     private readonly PoolerRuntime _rt;
-    private readonly IoConnection _conn;
-    private readonly PipeReader _input;
+    // Not readonly: after a TLS handshake both become the plaintext side of the TlsConnection (ClientSession.Tls.cs).
+    private IoConnection _conn;
+    private PipeReader _input;
     private SessionEnd? _requestedEnd;
     private PoolError? _endError;
     private ServerConnection? _server;
@@ -42,7 +43,7 @@ internal sealed partial class ClientSession : IServerOwner
 
     public ILogger Log { get; }
 
-    public GuardedOutput Output { get; }
+    public GuardedOutput Output { get; private set; }
 
     public CancelKey CancelKey { get; private set; }
 

@@ -143,6 +143,15 @@ internal static class ConfigChecks
         }
         CheckProtocols(r, "client_tls_protocols", p.ClientTlsProtocols);
         CheckProtocols(r, "server_tls_protocols", p.ServerTlsProtocols);
+        // Read the certificates and keys themselves, so a bad key file is found here and not at the first client.
+        string?[] files = [p.ClientTlsKeyFile, p.ClientTlsCertFile, p.ClientTlsCaFile, p.ServerTlsCaFile, p.ServerTlsKeyFile, p.ServerTlsCertFile];
+        if (files.All(f => f is null || File.Exists(f)))
+        {
+            var tlsErrors = new List<(string Key, string Message)>();
+            Tls.TlsSettings.Load(p, tlsErrors);
+            foreach (var (key, message) in tlsErrors)
+                r.Error(key, message);
+        }
     }
 
     private static void CheckProtocols(SectionReader r, string key, string value)

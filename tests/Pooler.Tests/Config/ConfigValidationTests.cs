@@ -230,8 +230,11 @@ public sealed class ConfigValidationTests
     public void Parse_ClientTlsWithExistingFiles_Accepted()
     {
         using var dir = new TempDir();
-        dir.Write("key.pem", "k");
-        dir.Write("cert.pem", "c");
+        // The check reads the files themselves now (issue 10), so they must hold a real certificate and key.
+        using var certs = Pooler.TestSupport.TestCertificates.Create();
+        var (certFile, keyFile) = certs.IssueServer("pooler", "localhost");
+        dir.Write("key.pem", File.ReadAllText(keyFile));
+        dir.Write("cert.pem", File.ReadAllText(certFile));
         var path = dir.Write("pooler.toml", "");
         var config = LoadOk(Trust + "client_tls_sslmode = \"require\"\nclient_tls_key_file = \"key.pem\"\nclient_tls_cert_file = \"cert.pem\"\n", path);
         Assert.Equal(TlsMode.Require, config.Pooler.ClientTlsSslMode);
