@@ -25,7 +25,7 @@ internal sealed partial class ServerConnection
         ResetInternalFailure();
         WriteInternalQuery(query);
         if (Log.IsEnabled(Serilog.Events.LogEventLevel.Debug))
-            Log.Debug("checking: {Query}", query);
+            Log.Debug("checking: {Query:l}", query);
         var limit = Target.ConnectTimeout > TimeSpan.Zero ? Target.ConnectTimeout : Timeout.InfiniteTimeSpan;
         using var timer = _engine!.TimeProvider.CreateTimer(static s =>
             ((ServerConnection)s!).Close("server check query timed out (server_connect_timeout)", notable: true),

@@ -13,7 +13,16 @@ internal sealed class ServerConnector(IoEngine engine, Func<Pool, ServerTarget?>
         if (targetOf(pool) is not { } target)
             return ServerConnectResult.Failed(ServerConnectStatus.LoginRejected,
                 new PoolError(SqlState.InvalidCatalogName, $"no such database: {pool.Key.Database}"));
+        var started = engine.TimeProvider.GetTimestamp();
         var result = await ServerConnection.ConnectAsync(engine, pool, target, log, ct);
+        if (result.Status == ServerConnectStatus.HostUnavailable && !ct.IsCancellationRequested
+            && target.ConnectTimeout > TimeSpan.Zero && engine.TimeProvider.GetElapsedTime(started) >= target.ConnectTimeout)
+        {
+            // The login's own timer aborted the socket, which reads as a lost connection; say what really happened,
+            // in PgBouncer's words, so the clients waiting for this login and the log line name the timeout.
+            result = ServerConnectResult.Failed(ServerConnectStatus.HostUnavailable, new PoolError(SqlState.ConnectionFailure,
+                $"connect timeout: no server login to {target.HostKey} within server_connect_timeout ({target.ConnectTimeout.TotalSeconds:0.###} s)"));
+        }
         if (result.Server is ServerConnection server && pool.ServerParameters is null)
             pool.ServerParameters = server.ParameterList();
         return result;
