@@ -66,7 +66,9 @@ internal sealed class AuthQueryRunner : IServerOwner
         }
 
         var (result, complete) = await ReadResultAsync();
-        if (complete)
+        // Incomplete with the server still up (an unreadable result): releasing it mid-query cancels and closes it.
+        // A lost server was already discarded by its read loop.
+        if (complete || server.IsUsable)
             await server.ReleaseAsync(null);
         if (result.Status == SecretLookupStatus.Failed)
             log.Warning("auth_query for user {User} on {Pool} failed: {Error}", user, pool.Key, result.Error);
