@@ -195,7 +195,10 @@ internal static unsafe partial class Sockets
         {
             // A zero-byte payload would carry no ancillary data on a stream socket: send one filler byte.
             var iov = new IoVec { Base = payload.IsEmpty ? &one : p, Len = payload.IsEmpty ? 1 : (nuint)payload.Length };
-            var msg = new MsgHdr { Iov = &iov, IovLen = 1, Control = control, ControlLen = 24 };
+            // fdToSend < 0: a message without an fd (control messages on the same channel).
+            var msg = fdToSend < 0
+                ? new MsgHdr { Iov = &iov, IovLen = 1 }
+                : new MsgHdr { Iov = &iov, IovLen = 1, Control = control, ControlLen = 24 };
             nint rv;
             do rv = sendmsg_(socketFd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT); while (Libc.Interrupted(rv));
             return R(rv);

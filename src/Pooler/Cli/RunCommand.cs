@@ -111,6 +111,8 @@ public sealed class RunCommand : ICommand
             if (stop.IsCancellationRequested && ctx.Signal == PosixSignal.SIGINT)
                 return;
             ctx.Cancel = true;
+            // SIGTERM lets open transactions finish (up to shutdown_timeout); SIGINT stops at once.
+            Hosting.PoolerHost.GracefulStopRequested = ctx.Signal == PosixSignal.SIGTERM && !stop.IsCancellationRequested;
             stop.Cancel();
         });
 

@@ -174,6 +174,8 @@ internal sealed partial class ClientSession
             RestartClientTimeouts();
         if (server != _server || server.PendingReady > 0)
             return;
+        if (_rt.Draining && status == TransactionStatus.Idle)
+            RequestEnd(SessionEnd.Shutdown, null); // graceful stop: this transaction is done, the session may end
         switch (Mode)
         {
             case PoolMode.Transaction when status == TransactionStatus.Idle:

@@ -12,6 +12,11 @@ public static class PoolerHost
     /// <summary>Run until <paramref name="ct"/> is cancelled, then shut down cleanly.</summary>
     public static async Task RunAsync(PoolerConfig config, ILogger log, CancellationToken ct)
     {
+        if (config.Pooler.Workers > 0)
+        {
+            await Supervisor.SupervisorHost.RunAsync(config, log, () => GracefulStopRequested, ct);
+            return;
+        }
         var instance = await StartAsync(config, log);
         using var current = SetCurrent(() => instance.ReloadAsync());
         using var hup = instance.Engine.OnSignal(System.Runtime.InteropServices.PosixSignal.SIGHUP, () =>
@@ -28,10 +33,19 @@ public static class PoolerHost
             // The normal way to stop.
         }
         log.Information("shutting down");
-        await instance.StopAsync();
+        await instance.StopAsync(GracefulStopRequested);
     }
 
     private static Func<Task<ReloadResult>>? s_reload;
+    private static volatile bool s_graceful;
+
+    /// <summary>Set before cancelling RunAsync's token when the stop should let transactions finish (SIGTERM);
+    /// SIGINT and other cancellations stop at once.</summary>
+    public static bool GracefulStopRequested
+    {
+        get => s_graceful;
+        set => s_graceful = value;
+    }
 
     /// <summary>
     /// Reload the pooler running in this process (what SIGHUP does; the management RELOAD command calls this):
@@ -65,20 +79,8 @@ public static class PoolerHost
         {
             await engine.RunAsync(() =>
             {
-                foreach (var endPoint in ListenEndPoints(options))
-                {
-                    instance.AddListener(engine.Listen(endPoint));
-                    log.Information("listening on {EndPoint}", endPoint);
-                }
-                if (!string.IsNullOrEmpty(options.UnixSocketDir))
-                {
-                    var path = Path.Combine(options.UnixSocketDir, $".s.PGSQL.{options.ListenPort}");
-                    // A socket file left by a killed pooler would make bind fail; the engine replaces it.
-                    instance.AddListener(engine.Listen(new UnixDomainSocketEndPoint(path)));
-                    if (!OperatingSystem.IsWindows())
-                        File.SetUnixFileMode(path, options.UnixSocketMode);
-                    log.Information("listening on unix:{Path}", path);
-                }
+                foreach (var listener in OpenListeners(engine, options, log))
+                    instance.AddListener(listener);
                 runtime.Directory.WarmForcedUserPools();
                 return Task.CompletedTask;
             });
@@ -91,7 +93,28 @@ public static class PoolerHost
         return instance;
     }
 
-    private static EvBackend ToBackend(EventBackendKind kind) => kind switch
+    /// <summary>Loop thread: bind every listen_addr and the Unix socket (if unix_socket_dir is set).</summary>
+    internal static IEnumerable<IoListener> OpenListeners(IoEngine engine, PoolerOptions options, ILogger log)
+    {
+        var listeners = new List<IoListener>();
+        foreach (var endPoint in ListenEndPoints(options))
+        {
+            listeners.Add(engine.Listen(endPoint));
+            log.Information("listening on {EndPoint}", endPoint);
+        }
+        if (!string.IsNullOrEmpty(options.UnixSocketDir))
+        {
+            var path = Path.Combine(options.UnixSocketDir, $".s.PGSQL.{options.ListenPort}");
+            // A socket file left by a killed pooler would make bind fail; the engine replaces it.
+            listeners.Add(engine.Listen(new UnixDomainSocketEndPoint(path)));
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(path, options.UnixSocketMode);
+            log.Information("listening on unix:{Path}", path);
+        }
+        return listeners;
+    }
+
+    internal static EvBackend ToBackend(EventBackendKind kind) => kind switch
     {
         EventBackendKind.IoUring => EvBackend.IoUring,
         EventBackendKind.Epoll => EvBackend.Epoll,

@@ -67,7 +67,13 @@ internal sealed partial class PoolerInstance : IAsyncDisposable
     /// Stop: close the listeners, end every session with 57P01 (servers are released and closed with Terminate),
     /// wait up to shutdown_timeout for them, then stop the loop.
     /// </summary>
-    public async Task StopAsync()
+    public Task StopAsync() => StopAsync(graceful: false);
+
+    /// <summary>
+    /// Stop. <paramref name="graceful"/> (SIGTERM): first let open transactions finish, up to shutdown_timeout,
+    /// ending each session once it is outside a transaction; then (or at once when not graceful) as above.
+    /// </summary>
+    public async Task StopAsync(bool graceful)
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0)
             return;
@@ -78,6 +84,17 @@ internal sealed partial class PoolerInstance : IAsyncDisposable
             {
                 foreach (var listener in _listeners)
                     listener.Dispose();
+                if (graceful)
+                {
+                    Runtime.BeginDrain();
+                    var drained = Runtime.AllSessionsEnded;
+                    if (timeout > TimeSpan.Zero)
+                        await Task.WhenAny(drained, Task.Delay(timeout, Engine.TimeProvider));
+                    else
+                        await drained;
+                    if (!drained.IsCompleted)
+                        _log.Information("shutdown_timeout passed with {Count} session(s) still busy; closing them", Runtime.Sessions.Count);
+                }
                 Runtime.BeginShutdown();
                 var ended = Runtime.AllSessionsEnded;
                 if (timeout > TimeSpan.Zero)
@@ -96,4 +113,16 @@ internal sealed partial class PoolerInstance : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => new(StopAsync());
+
+    /// <summary>Worker, loop thread: start a session on a socket the supervisor passed, with the bytes it already read.</summary>
+    internal void AdoptClient(int fd, ReadOnlyMemory<byte> alreadyRead)
+    {
+        if (Runtime.ShuttingDown || Runtime.Draining)
+        {
+            IoEngine.CloseFd(fd);
+            return;
+        }
+        var conn = Engine.Adopt(fd, alreadyRead.ToArray());
+        _ = new ClientSession(Runtime, conn).RunAsync();
+    }
 }

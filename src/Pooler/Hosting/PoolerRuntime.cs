@@ -60,8 +60,29 @@ internal sealed partial class PoolerRuntime
 
     public void RemoveSession(ClientSession session)
     {
-        _sessions.Remove(session);
-        if (ShuttingDown && _sessions.Count == 0)
+        if (_sessions.Remove(session))
+            SessionEnded?.Invoke();
+        if ((ShuttingDown || Draining) && _sessions.Count == 0)
+            _allSessionsEnded.TrySetResult();
+    }
+
+    /// <summary>Called after each session ended (a worker counts them in shared memory for the supervisor).</summary>
+    public Action? SessionEnded { get; set; }
+
+    /// <summary>True once a graceful stop began: sessions end as soon as they are outside a transaction.</summary>
+    public bool Draining { get; private set; }
+
+    /// <summary>Graceful stop, loop thread: end every session that is not busy now; busy ones end at their next
+    /// ReadyForQuery 'I' (ClientSession.OnServerReady).</summary>
+    public void BeginDrain()
+    {
+        Draining = true;
+        foreach (var session in _sessions.ToArray())
+        {
+            if (!session.IsBusy)
+                session.RequestEnd(SessionEnd.Shutdown, null);
+        }
+        if (_sessions.Count == 0)
             _allSessionsEnded.TrySetResult();
     }
 

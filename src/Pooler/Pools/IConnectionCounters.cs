@@ -14,12 +14,18 @@ internal interface IConnectionCounters
 
     void RemoveClient();
 
-    /// <summary>Take a server slot for (database, user) unless a per-database or per-user limit (0 = unlimited) is reached.</summary>
-    ServerSlotStatus TryAddServer(string database, string user, int maxDbConnections, int maxUserConnections);
+    /// <summary>Take a server slot for (database, user) unless a per-database or per-user limit (0 = unlimited) is
+    /// reached, or (when counted across processes) the pool's own <paramref name="maxPoolConnections"/>.</summary>
+    ServerSlotStatus TryAddServer(string database, string user, int maxDbConnections, int maxUserConnections,
+        int maxPoolConnections = 0);
 
     void RemoveServer(string database, string user);
 
     int ServersOfDatabase(string database);
 
     int ServersOfUser(string user);
+
+    /// <summary>Whether another process waits for a server slot of this database or user, so an idle server here is
+    /// worth more closed. Always false in one process (PoolManager knows its own pools).</summary>
+    bool OthersWaitFor(string database, string user) => false;
 }

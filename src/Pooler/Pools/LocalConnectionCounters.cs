@@ -22,7 +22,9 @@ internal sealed class LocalConnectionCounters : IConnectionCounters
             Clients--;
     }
 
-    public ServerSlotStatus TryAddServer(string database, string user, int maxDbConnections, int maxUserConnections)
+    /// <summary>pool_size is checked by the pool itself in one process, so <paramref name="maxPoolConnections"/> is unused.</summary>
+    public ServerSlotStatus TryAddServer(string database, string user, int maxDbConnections, int maxUserConnections,
+        int maxPoolConnections = 0)
     {
         if (maxDbConnections > 0 && ServersOfDatabase(database) >= maxDbConnections)
             return ServerSlotStatus.DatabaseLimit;

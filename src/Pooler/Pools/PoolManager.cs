@@ -74,9 +74,16 @@ internal sealed class PoolManager
     internal bool TryTakeServerSlot(Pool pool)
     {
         var s = pool.Settings;
-        var status = Counters.TryAddServer(pool.Key.Database, pool.Key.User, s.MaxDbConnections, s.MaxUserConnections);
+        // pool_size (+ reserve) is passed for shared counters, where other workers' servers of this pool count too.
+        var status = Counters.TryAddServer(pool.Key.Database, pool.Key.User, s.MaxDbConnections, s.MaxUserConnections,
+            s.PoolSize + s.ReservePoolSize);
         if (status == ServerSlotStatus.Granted)
             return true;
+        if (status == ServerSlotStatus.PoolLimit)
+        {
+            _heldBack.Add(pool);
+            return false;
+        }
         foreach (var other in _pools.Values)
         {
             if (other == pool)
@@ -86,7 +93,8 @@ internal sealed class PoolManager
                 : other.Key.User == pool.Key.User;
             if (sibling && other.IdleCount > 0 && other.EvictOneIdle())
             {
-                status = Counters.TryAddServer(pool.Key.Database, pool.Key.User, s.MaxDbConnections, s.MaxUserConnections);
+                status = Counters.TryAddServer(pool.Key.Database, pool.Key.User, s.MaxDbConnections, s.MaxUserConnections,
+                    s.PoolSize + s.ReservePoolSize);
                 if (status == ServerSlotStatus.Granted)
                     return true;
             }
@@ -98,6 +106,8 @@ internal sealed class PoolManager
     /// <summary>Whether a pool sharing <paramref name="pool"/>'s database or user waits for a global server slot.</summary>
     internal bool IsSiblingHeldBack(Pool pool)
     {
+        if (Counters.OthersWaitFor(pool.Key.Database, pool.Key.User))
+            return true;
         foreach (var other in _heldBack)
         {
             if (other != pool && (other.Key.Database == pool.Key.Database || other.Key.User == pool.Key.User))
@@ -124,6 +134,17 @@ internal sealed class PoolManager
         {
             _waking = false;
         }
+    }
+
+    /// <summary>Another worker gave back a shared slot this process waited for: retry the held-back pools.</summary>
+    internal void RetryHeldBack()
+    {
+        if (_heldBack.Count == 0)
+            return;
+        var held = _heldBack.ToArray();
+        _heldBack.Clear();
+        foreach (var p in held)
+            p.Launch();
     }
 
     internal void StartLogin(Pool pool) => _ = RunLoginAsync(pool);

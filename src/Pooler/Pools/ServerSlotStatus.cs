@@ -6,4 +6,6 @@ internal enum ServerSlotStatus
     Granted,
     DatabaseLimit,
     UserLimit,
+    /// <summary>pool_size reached across worker processes (shared counters only).</summary>
+    PoolLimit,
 }

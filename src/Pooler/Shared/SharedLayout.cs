@@ -1,0 +1,38 @@
+// Where things live in the shared-memory file: header, worker table, counter entries (all offsets aligned).
+namespace Pooler.Shared;
+
+/// <summary>
+/// Layout of the region the supervisor creates and every worker maps. Header (64 bytes), then one 16-byte row per
+/// worker (pid, generation, sessions ended), then a fixed open-addressing table of counter entries. An entry is a 64-bit
+/// key hash (0 = free, claimed by compare-and-swap), the total (taken by CAS against a limit), a 64-bit mask of
+/// workers waiting for the entry to drop below its limit, and one count per worker (the slots it owns, so the
+/// supervisor can give back a dead worker's share).
+/// </summary>
+internal static class SharedLayout
+{
+    public const int Magic = 0x504F4F4C; // "POOL"
+    public const int Version = 1;
+
+    /// <summary>Workers the region has rows for (the wake-up mask is 64 bits).</summary>
+    public const int MaxWorkers = 64;
+
+    public const int Capacity = 4096;
+
+    public const int HeaderSize = 64;
+    public const int WorkerRowSize = 16;
+    public const int WorkersOffset = HeaderSize;
+
+    public const int EntryHashOffset = 0;
+    public const int EntryTotalOffset = 8;
+    public const int EntryWaitersOffset = 16;
+    public const int EntryPerWorkerOffset = 24;
+    public const int EntrySize = EntryPerWorkerOffset + 4 * MaxWorkers;
+
+    public const int EntriesOffset = WorkersOffset + WorkerRowSize * MaxWorkers;
+
+    public const long Size = EntriesOffset + (long)EntrySize * Capacity;
+
+    public static long Entry(int index) => EntriesOffset + (long)EntrySize * index;
+
+    public static long WorkerRow(int worker) => WorkersOffset + (long)WorkerRowSize * worker;
+}

@@ -1,0 +1,193 @@
+// The shared-memory counters themselves: find-or-claim an entry by key, take and give back slots, wake-up masks.
+using System.Text;
+using Pooler.Io;
+
+namespace Pooler.Shared;
+
+/// <summary>
+/// Limits that hold across processes. <see cref="TryTake"/> raises an entry's total by compare-and-swap only while
+/// it is below the limit, so no interleaving of workers can exceed it; each worker's own share is kept beside it so
+/// <see cref="ReclaimWorker"/> can give back what a dead worker held. Thread-safe (any process, any thread).
+/// </summary>
+internal sealed class SharedState : IDisposable
+{
+    private readonly SharedRegion _region;
+    private readonly bool _owner;
+    private readonly string _path;
+
+    private SharedState(SharedRegion region, string path, bool owner)
+    {
+        _region = region;
+        _path = path;
+        _owner = owner;
+    }
+
+    public string Path => _path;
+
+    /// <summary>Supervisor: create the region (0600) at <paramref name="path"/>.</summary>
+    public static SharedState Create(string path)
+    {
+        var region = SharedRegion.Create(path, SharedLayout.Size);
+        region.Int32At(4) = SharedLayout.Version;
+        region.Int32At(8) = SharedLayout.MaxWorkers;
+        Volatile.Write(ref region.Int32At(0), SharedLayout.Magic);
+        return new SharedState(region, path, owner: true);
+    }
+
+    /// <summary>Worker: map the region the supervisor created.</summary>
+    public static SharedState Open(string path)
+    {
+        var region = SharedRegion.Open(path, SharedLayout.Size);
+        if (Volatile.Read(ref region.Int32At(0)) != SharedLayout.Magic || region.Int32At(4) != SharedLayout.Version)
+        {
+            region.Dispose();
+            throw new InvalidDataException($"{path} is not a pooler shared-memory region of version {SharedLayout.Version}");
+        }
+        return new SharedState(region, path, owner: false);
+    }
+
+    /// <summary>A stable 64-bit key (FNV-1a over UTF-8), never 0 (0 marks a free entry).</summary>
+    public static long KeyOf(string key)
+    {
+        var h = 14695981039346656037UL;
+        foreach (var b in Encoding.UTF8.GetBytes(key))
+        {
+            h ^= b;
+            h *= 1099511628211UL;
+        }
+        return h == 0 ? 1 : (long)h;
+    }
+
+    /// <summary>The entry index for <paramref name="key"/>, claiming a free one if needed; -1 when the table is full.</summary>
+    public int Find(long key)
+    {
+        var start = (int)((ulong)key % SharedLayout.Capacity);
+        for (var i = 0; i < SharedLayout.Capacity; i++)
+        {
+            var index = (start + i) % SharedLayout.Capacity;
+            ref var slot = ref _region.Int64At(SharedLayout.Entry(index) + SharedLayout.EntryHashOffset);
+            var seen = Volatile.Read(ref slot);
+            if (seen == key)
+                return index;
+            if (seen == 0)
+            {
+                seen = Interlocked.CompareExchange(ref slot, key, 0);
+                if (seen == 0 || seen == key)
+                    return index;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>Take one slot of entry <paramref name="index"/> for <paramref name="worker"/> unless
+    /// <paramref name="limit"/> (0 = unlimited) are taken.</summary>
+    public bool TryTake(int index, int limit, int worker)
+    {
+        ref var total = ref Total(index);
+        while (true)
+        {
+            var seen = Volatile.Read(ref total);
+            if (limit > 0 && seen >= limit)
+                return false;
+            if (Interlocked.CompareExchange(ref total, seen + 1, seen) == seen)
+                break;
+        }
+        Interlocked.Increment(ref PerWorker(index, worker));
+        return true;
+    }
+
+    /// <summary>Give back one slot; returns the mask of workers that waited for this entry (now cleared).</summary>
+    public long Give(int index, int worker)
+    {
+        ref var mine = ref PerWorker(index, worker);
+        if (Volatile.Read(ref mine) <= 0)
+            return 0;
+        Interlocked.Decrement(ref mine);
+        Interlocked.Decrement(ref Total(index));
+        return Volatile.Read(ref Waiters(index)) == 0 ? 0 : Interlocked.Exchange(ref Waiters(index), 0);
+    }
+
+    /// <summary>Note that <paramref name="worker"/> waits for a slot of this entry (it re-checks after, so a
+    /// release between its refusal and this call is not missed).</summary>
+    public void AddWaiter(int index, int worker) => Interlocked.Or(ref Waiters(index), 1L << worker);
+
+    public long WaitersOf(int index) => index < 0 ? 0 : Volatile.Read(ref Waiters(index));
+
+    public int TotalOf(int index) => index < 0 ? 0 : Volatile.Read(ref Total(index));
+
+    public int CountOf(int index, int worker) => index < 0 ? 0 : Volatile.Read(ref PerWorker(index, worker));
+
+    /// <summary>The workers (as a mask) holding slots of this entry, other than <paramref name="except"/>.</summary>
+    public long HoldersOf(int index, int except)
+    {
+        long mask = 0;
+        for (var w = 0; w < SharedLayout.MaxWorkers; w++)
+        {
+            if (w != except && Volatile.Read(ref PerWorker(index, w)) > 0)
+                mask |= 1L << w;
+        }
+        return mask;
+    }
+
+    /// <summary>Supervisor, after a worker died: give back every slot it held; returns the waiters to wake.</summary>
+    public long ReclaimWorker(int worker)
+    {
+        long wake = 0;
+        for (var i = 0; i < SharedLayout.Capacity; i++)
+        {
+            if (Volatile.Read(ref _region.Int64At(SharedLayout.Entry(i))) == 0)
+                continue;
+            var held = Interlocked.Exchange(ref PerWorker(i, worker), 0);
+            if (held > 0)
+            {
+                Interlocked.Add(ref Total(i), -held);
+                wake |= Interlocked.Exchange(ref Waiters(i), 0);
+            }
+        }
+        return wake & ~(1L << worker);
+    }
+
+    /// <summary>Worker liveness row: its pid (0 = not running) and a generation bumped at every start.</summary>
+    public void SetWorker(int worker, int pid)
+    {
+        var row = SharedLayout.WorkerRow(worker);
+        if (pid != 0)
+            Interlocked.Increment(ref _region.Int32At(row + 4));
+        Volatile.Write(ref _region.Int32At(row), pid);
+    }
+
+    /// <summary>Worker: one of its client sessions ended (the supervisor's load figure is handed − ended).</summary>
+    public void AddEnded(int worker) => Interlocked.Increment(ref _region.Int32At(SharedLayout.WorkerRow(worker) + 8));
+
+    public int EndedOf(int worker) => Volatile.Read(ref _region.Int32At(SharedLayout.WorkerRow(worker) + 8));
+
+    /// <summary>Supervisor, before (re)starting a worker: its session count starts from zero.</summary>
+    public void ResetEnded(int worker) => Volatile.Write(ref _region.Int32At(SharedLayout.WorkerRow(worker) + 8), 0);
+
+    public int PidOf(int worker) => Volatile.Read(ref _region.Int32At(SharedLayout.WorkerRow(worker)));
+
+    public int GenerationOf(int worker) => Volatile.Read(ref _region.Int32At(SharedLayout.WorkerRow(worker) + 4));
+
+    private ref int Total(int index) => ref _region.Int32At(SharedLayout.Entry(index) + SharedLayout.EntryTotalOffset);
+
+    private ref long Waiters(int index) => ref _region.Int64At(SharedLayout.Entry(index) + SharedLayout.EntryWaitersOffset);
+
+    private ref int PerWorker(int index, int worker) =>
+        ref _region.Int32At(SharedLayout.Entry(index) + SharedLayout.EntryPerWorkerOffset + 4L * worker);
+
+    public void Dispose()
+    {
+        _region.Dispose();
+        if (_owner)
+        {
+            try
+            {
+                File.Delete(_path);
+            }
+            catch (IOException)
+            {
+                // Best effort: /dev/shm is cleaned at reboot.
+            }
+        }
+    }
+}

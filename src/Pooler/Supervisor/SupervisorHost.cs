@@ -1,0 +1,207 @@
+// The supervisor (workers > 0): binds the listeners, hands each accepted client to a worker process, restarts
+// workers that die, owns the shared memory, and turns signals into messages to the workers.
+using Pooler.Config;
+using Pooler.Hosting;
+using Pooler.Io;
+using Pooler.Pools;
+using Pooler.Shared;
+using Pooler.Workers;
+using Serilog;
+
+namespace Pooler.Supervisor;
+
+internal sealed partial class SupervisorHost
+{
+    private readonly ILogger _log;
+    private readonly IoEngine _engine;
+    private readonly SharedState _shared;
+    private readonly WorkerProcess[] _workers;
+    private readonly WorkerChooser _chooser = new();
+    private readonly List<IoListener> _listeners = [];
+    private readonly List<Task> _acceptLoops = [];
+    private PoolerConfig _config;
+    private bool _stopping;
+
+    private SupervisorHost(PoolerConfig config, ILogger log, int workers)
+    {
+        _config = config;
+        _log = log;
+        // Raw accept4 and recv on readiness: the fds we pass on must never have been seen by .NET's socket engine.
+        _engine = IoEngine.Create(EvBackend.Epoll);
+        var dir = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
+        _shared = SharedState.Create(Path.Combine(dir, $"pooler-{Environment.ProcessId}-{Guid.NewGuid():N}.shm"));
+        _workers = Enumerable.Range(0, workers).Select(i => new WorkerProcess(i)).ToArray();
+    }
+
+    /// <summary>Run until <paramref name="ct"/> is cancelled; <paramref name="graceful"/> tells how to stop then.</summary>
+    public static async Task RunAsync(PoolerConfig config, ILogger log, Func<bool> graceful, CancellationToken ct)
+    {
+        if (config.SourcePath is null)
+            throw new InvalidOperationException("workers > 0 needs a configuration file (workers read it themselves)");
+        config = config with { SourcePath = Path.GetFullPath(config.SourcePath) };
+        var count = config.Pooler.Workers;
+        if (count > SharedLayout.MaxWorkers)
+        {
+            log.Warning("workers = {Workers} is more than {Max}; starting {Max}", count, SharedLayout.MaxWorkers);
+            count = SharedLayout.MaxWorkers;
+        }
+        var host = new SupervisorHost(config, log, count);
+        await host.StartAsync();
+        using var current = PoolerHost.SetCurrent(host.ReloadAsync);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            // The normal way to stop.
+        }
+        await host.StopAsync(graceful());
+    }
+
+    private async Task StartAsync()
+    {
+        _log.Information("supervisor {Pid}: starting {Count} worker(s), shared memory {Path}", Environment.ProcessId,
+            _workers.Length, _shared.Path);
+        _engine.Start();
+        await _engine.RunAsync(() =>
+        {
+            foreach (var worker in _workers)
+                StartWorker(worker);
+            foreach (var listener in PoolerHost.OpenListeners(_engine, _config.Pooler, _log))
+            {
+                _listeners.Add(listener);
+                _acceptLoops.Add(AcceptLoopAsync(listener));
+            }
+            _engine.OnSignal(System.Runtime.InteropServices.PosixSignal.SIGHUP, () =>
+            {
+                _log.Information("SIGHUP: reloading the configuration");
+                _ = ReloadAsync();
+            });
+            return Task.CompletedTask;
+        });
+    }
+
+    private WorkerArgs ArgsFor(int id, int fd) =>
+        new(_config.SourcePath!, fd, id, Environment.ProcessId, _shared.Path);
+
+    private void StartWorker(WorkerProcess worker)
+    {
+        try
+        {
+            _shared.ResetEnded(worker.Id);
+            worker.Handed = 0;
+            worker.Start(_engine, fd => ArgsFor(worker.Id, fd));
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or IOException)
+        {
+            _log.Error(ex, "worker {Id}: cannot start", worker.Id);
+            OnWorkerGone(worker, null);
+            return;
+        }
+        var process = worker.Process!;
+        var link = worker.Link!;
+        _log.Information("worker {Id} started (pid {Pid})", worker.Id, process.Id);
+        _ = WorkerReceiveLoopAsync(worker, link);
+        _ = process.WaitForExitAsync().ContinueWith(_ => _engine.Post(static s =>
+        {
+            var (host, w, l) = ((SupervisorHost, WorkerProcess, WorkerLink))s!;
+            host.OnWorkerGone(w, l);
+        }, (this, worker, link)), TaskScheduler.Default);
+    }
+
+    /// <summary>Messages from a worker: ready, and wake-ups / evictions to forward to the workers they name.</summary>
+    private async Task WorkerReceiveLoopAsync(WorkerProcess worker, WorkerLink link)
+    {
+        while (true)
+        {
+            var message = await link.ReceiveAsync();
+            if (message.Status != FdReceiveStatus.Received)
+            {
+                if (message.Status is FdReceiveStatus.Closed or FdReceiveStatus.Failed)
+                {
+                    OnWorkerGone(worker, link);
+                    return;
+                }
+                continue;
+            }
+            if (message.Fd >= 0)
+                IoEngine.CloseFd(message.Fd);
+            var payload = message.Payload;
+            if (payload.Length == 0)
+                continue;
+            switch ((WorkerMessage)payload.Span[0])
+            {
+                case WorkerMessage.Ready:
+                    worker.Ready = true;
+                    break;
+                case WorkerMessage.Wake when payload.Length >= 9:
+                    Forward(BitConverter.ToInt64(payload.Span[1..9]), WorkerMessage.Wake, default);
+                    break;
+                case WorkerMessage.Evict when payload.Length >= 9:
+                    Forward(BitConverter.ToInt64(payload.Span[1..9]), WorkerMessage.Evict, payload[9..]);
+                    break;
+            }
+        }
+    }
+
+    private void Forward(long mask, WorkerMessage kind, ReadOnlyMemory<byte> payload)
+    {
+        foreach (var worker in _workers)
+        {
+            if ((mask & (1L << worker.Id)) != 0 && worker.Alive)
+                _ = worker.Link!.SendAsync(kind, payload);
+        }
+    }
+
+    /// <summary>
+    /// A worker's process exited or its channel closed (whichever is seen first; the second is ignored): give
+    /// back its shared slots, wake whoever waited for them, and restart it after a back-off.
+    /// </summary>
+    private void OnWorkerGone(WorkerProcess worker, WorkerLink? link)
+    {
+        if (link is not null && worker.Link != link)
+            return;
+        var exitCode = worker.Process is { HasExited: true } p ? p.ExitCode : (int?)null;
+        worker.Reset();
+        _chooser.Forget(worker.Id);
+        var wake = _shared.ReclaimWorker(worker.Id);
+        _shared.SetWorker(worker.Id, 0);
+        if (wake != 0)
+            Forward(wake, WorkerMessage.Wake, default);
+        if (_stopping)
+        {
+            _log.Information("worker {Id} exited ({Code})", worker.Id, exitCode);
+            CheckAllStopped();
+            return;
+        }
+        var (delay, storm) = worker.Backoff.OnDeath(_engine.TimeProvider.GetUtcNow());
+        if (storm)
+            _log.Error("worker {Id} keeps dying (more than {Limit} times in {Window}); next restart in {Delay}",
+                worker.Id, RestartBackoff.StormLimit, RestartBackoff.Window, delay);
+        else
+            _log.Warning("worker {Id} died (exit {Code}); its clients lost their connections; restarting in {Delay}",
+                worker.Id, exitCode, delay);
+        _ = RestartLaterAsync(worker, delay);
+    }
+
+    private async Task RestartLaterAsync(WorkerProcess worker, TimeSpan delay)
+    {
+        await Task.Delay(delay, _engine.TimeProvider);
+        if (!_stopping && !worker.Alive)
+            StartWorker(worker);
+    }
+
+    /// <summary>Clients per worker from shared memory; -1 for a worker that cannot take clients now.</summary>
+    private int[] Loads()
+    {
+        var loads = new int[_workers.Length];
+        var anyReady = _workers.Any(w => w.Alive && w.Ready);
+        for (var i = 0; i < loads.Length; i++)
+        {
+            var w = _workers[i];
+            loads[i] = w.Alive && (w.Ready || !anyReady) ? Math.Max(0, w.Handed - _shared.EndedOf(i)) : -1;
+        }
+        return loads;
+    }
+}

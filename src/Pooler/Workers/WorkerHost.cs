@@ -1,0 +1,147 @@
+// A worker process: one event loop with its sessions and pools, fed client sockets by the supervisor.
+using System.Runtime.InteropServices;
+using Pooler.Config;
+using Pooler.Hosting;
+using Pooler.Io;
+using Pooler.Pools;
+using Pooler.Shared;
+using Serilog;
+
+namespace Pooler.Workers;
+
+/// <summary>
+/// Runs until the supervisor says stop, the channel closes, or the supervisor dies (pidfd in the loop: the worker
+/// exits at once, so no orphan keeps server connections). Signals sent to the whole process group are handled
+/// like the supervisor's messages (SIGTERM graceful, SIGINT fast, SIGHUP reload).
+/// </summary>
+internal sealed class WorkerHost
+{
+    private readonly WorkerArgs _args;
+    private readonly ILogger _log;
+    private readonly TaskCompletionSource<bool> _stop = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private PoolerInstance? _instance;
+    private WorkerLink? _link;
+
+    public WorkerHost(WorkerArgs args, ILogger log)
+    {
+        _args = args;
+        _log = log;
+    }
+
+    /// <summary>Returns the exit code: 0 after a stop the supervisor asked for, 3 when it vanished.</summary>
+    public async Task<int> RunAsync(PoolerConfig config)
+    {
+        using var shared = SharedState.Open(_args.SharedPath);
+        var engine = IoEngine.Create(PoolerHost.ToBackend(config.Pooler.EvBackend));
+        engine.Start();
+        var link = new WorkerLink(engine.OpenFdChannel(_args.ChannelFd));
+        _link = link;
+        var counters = new SharedConnectionCounters(shared, _args.Id,
+            wake: mask => _ = link.SendAsync(WorkerMessage.Wake, WorkerLink.Mask(mask)),
+            evict: (mask, key) => _ = link.SendAsync(WorkerMessage.Evict, WorkerLink.Mask(mask, key)));
+        var runtime = new PoolerRuntime(engine, config, _log, _args.Id, authFileSecret: null, counters);
+        runtime.SessionEnded = () => shared.AddEnded(_args.Id);
+        var instance = new PoolerInstance(engine, runtime, _log);
+        _instance = instance;
+        await engine.RunAsync(() =>
+        {
+            engine.WatchParentDeath(OnSupervisorGone, _args.SupervisorPid);
+            engine.OnSignal(PosixSignal.SIGTERM, () => _stop.TrySetResult(true));
+            engine.OnSignal(PosixSignal.SIGINT, () => _stop.TrySetResult(false));
+            engine.OnSignal(PosixSignal.SIGHUP, () => _ = instance.ReloadAsync());
+            shared.SetWorker(_args.Id, Environment.ProcessId);
+            runtime.Directory.WarmForcedUserPools();
+            _ = ReceiveLoopAsync(link);
+            _ = link.SendAsync(WorkerMessage.Ready);
+            return Task.CompletedTask;
+        });
+        _log.Information("worker {Id} running (pid {Pid})", _args.Id, Environment.ProcessId);
+        var graceful = await _stop.Task;
+        await instance.StopAsync(graceful);
+        shared.SetWorker(_args.Id, 0);
+        return ExitCode;
+    }
+
+    private int ExitCode { get; set; }
+
+    private void OnSupervisorGone()
+    {
+        // Nothing to hand over to: end now. The kernel closes every socket, so servers see EOF and clients a reset.
+        _log.Warning("worker {Id}: supervisor is gone; exiting", _args.Id);
+        Environment.Exit(3);
+    }
+
+    private async Task ReceiveLoopAsync(WorkerLink link)
+    {
+        while (true)
+        {
+            FdMessage message;
+            try
+            {
+                message = await link.ReceiveAsync();
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or OperationCanceledException)
+            {
+                return;
+            }
+            if (message.Status != FdReceiveStatus.Received || message.Payload.Length == 0)
+            {
+                if (message.Status is FdReceiveStatus.Closed or FdReceiveStatus.Failed)
+                {
+                    _log.Warning("worker {Id}: channel to the supervisor closed ({Status}); stopping", _args.Id, message.Status);
+                    ExitCode = 3;
+                    _stop.TrySetResult(false);
+                    return;
+                }
+                continue;
+            }
+            Handle((WorkerMessage)message.Payload.Span[0], message.Payload[1..], message.Fd);
+        }
+    }
+
+    private void Handle(WorkerMessage kind, ReadOnlyMemory<byte> payload, int fd)
+    {
+        var instance = _instance!;
+        switch (kind)
+        {
+            case WorkerMessage.Client when fd >= 0:
+                instance.AdoptClient(fd, payload);
+                return;
+            case WorkerMessage.Reload:
+                _ = instance.ReloadAsync();
+                break;
+            case WorkerMessage.Stop:
+                _stop.TrySetResult(true);
+                break;
+            case WorkerMessage.FastStop:
+                _stop.TrySetResult(false);
+                break;
+            case WorkerMessage.Wake:
+                instance.Runtime.Manager.RetryHeldBack();
+                break;
+            case WorkerMessage.Evict:
+                EvictIdle(instance.Runtime.Manager, System.Text.Encoding.UTF8.GetString(payload.Span));
+                break;
+        }
+        if (fd >= 0)
+            IoEngine.CloseFd(fd);
+    }
+
+    /// <summary>Another worker waits for a slot of <paramref name="key"/>: close one idle server of it, if any.</summary>
+    private static void EvictIdle(PoolManager manager, string key)
+    {
+        var parts = key.Split('\0');
+        foreach (var pool in manager.Pools)
+        {
+            var match = parts[0] switch
+            {
+                "p" => parts.Length == 3 && pool.Key.Database == parts[1] && pool.Key.User == parts[2],
+                "d" => parts.Length == 2 && pool.Key.Database == parts[1],
+                "u" => parts.Length == 2 && pool.Key.User == parts[1],
+                _ => false,
+            };
+            if (match && pool.EvictOneIdle())
+                return;
+        }
+    }
+}
