@@ -16,7 +16,7 @@ internal sealed class LoginBackoff(TimeProvider time)
 
     /// <summary>Largest spacing: past it an address gets at most one verification per this interval. Small enough
     /// that a user who mistyped waits well under a second, large enough to cap guessing at a few tries a second.</summary>
-    public TimeSpan Cap { get; init; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan Cap { get; init; } = TimeSpan.FromMilliseconds(200);
 
     public TimeSpan ForgetAfter { get; init; } = TimeSpan.FromMinutes(10);
 
