@@ -109,11 +109,24 @@ internal sealed partial class ClientSession
             return Fail(SessionEnd.TooManyClients, SqlState.TooManyConnections, "no more connections allowed (max_client_conn)");
         _admitted = true;
 
-        if (_rt.Config.FindDatabase(Database) is null)
+        if (!Admin.AdminConsole.IsConsoleDatabase(Database) && _rt.Config.FindDatabase(Database) is null)
             return Fail(SessionEnd.UnknownDatabase, SqlState.InvalidCatalogName, $"no such database: {Database}");
         // Authenticate before the pool exists, so that guessed user names do not create pools.
         if (await AuthenticateAsync() is { } authEnd)
             return authEnd;
+        if (Admin.AdminConsole.IsConsoleDatabase(Database))
+        {
+            // The virtual admin database never reaches a pool, not even through a "*" entry.
+            if (!_rt.Auth.IsAdmin(User) && !_rt.Auth.IsStatsUser(User))
+            {
+                Log.Warning("admin console refused for {User} from {Address}: not in admin_users or stats_users", User, AddressText);
+                return Fail(SessionEnd.AuthFailed, SqlState.InvalidAuthorizationSpecification, "not allowed");
+            }
+            _isAdminConsole = _loggedIn = true;
+            return await new Admin.AdminConsole(_rt, _input, Output, User, $"{User}@{AddressText}", Log).RunAsync();
+        }
+        if (_rt.Manager.IsDisabled(Database))
+            return Fail(SessionEnd.UnknownDatabase, SqlState.CannotConnectNow, $"database \"{Database}\" is disabled");
         _route = _rt.Directory.Resolve(Database, User);
         if (_route is null)
             return Fail(SessionEnd.UnknownDatabase, SqlState.InvalidCatalogName, $"no such database: {Database}");
@@ -147,6 +160,7 @@ internal sealed partial class ClientSession
         BackendMessages.WriteReadyForQuery(w, TransactionStatus.Idle);
         if (!await Output.FlushAsync())
             return SessionEnd.ClientClosed;
+        _loggedIn = true;
         if (_rt.Options.LogConnections)
             Log.Information("login: {User}@{Database} from {Remote} ({Mode} mode)", User, Database, _conn.RemoteEndPoint, Mode);
         return null;

@@ -62,7 +62,9 @@ internal sealed partial class ClientSession
                             if (written is not null)
                                 await written.Output.FlushAsync();
                             _input.AdvanceTo(messageStart, read.Buffer.End);
+                            _waitingSince = DateTimeOffset.UtcNow;
                             var waited = await WaitForServerAsync(acquire);
+                            _waitingSince = null;
                             if (waited.End is { } waitEnd)
                                 return waitEnd;
                             read = waited.Read;

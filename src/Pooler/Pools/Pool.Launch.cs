@@ -19,7 +19,7 @@ internal sealed partial class Pool
     /// </summary>
     internal void Launch()
     {
-        if (_shutdown)
+        if (_shutdown || IsPaused)
             return;
         var now = _manager.Time.GetUtcNow();
         if (LoginBlockedUntil(now) <= now)

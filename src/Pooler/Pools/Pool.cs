@@ -69,7 +69,7 @@ internal sealed partial class Pool
 
         var now = _manager.Time.GetUtcNow();
         // Waiters imply no idle server (a freed server goes to the first waiter), so taking one is fair.
-        while (_waiters.Count == 0 && _idle.Count > 0)
+        while (_waiters.Count == 0 && _idle.Count > 0 && !IsPaused)
         {
             var server = _idle[^1];
             _idle.RemoveAt(_idle.Count - 1);
@@ -188,6 +188,12 @@ internal sealed partial class Pool
     /// <summary>Give a free server to the first waiter, or park it idle (closing it if the reserve made the pool too big).</summary>
     private void Hand(IPooledServer server)
     {
+        if (ClosesOnHand(server) is { } adminReason)
+        {
+            Drop(server, adminReason);
+            Launch();
+            return;
+        }
         if (!server.IsUsable)
         {
             Drop(server, "lost before reuse");
@@ -227,6 +233,7 @@ internal sealed partial class Pool
     {
         server.Close(reason, notable);
         _manager.ReleaseServerSlot(this, wake: true);
+        OnDropped(server);
     }
 
     private void FailWaiters(AcquireStatus status, PoolError? error)

@@ -8,7 +8,7 @@ namespace Pooler.Pools;
 /// through <see cref="IConnectionCounters"/>; when a limit frees up, pools that were held back are retried.
 /// Loop-thread only.
 /// </summary>
-internal sealed class PoolManager
+internal sealed partial class PoolManager
 {
     private readonly Dictionary<PoolKey, Pool> _pools = [];
     private readonly Dictionary<string, LoginGate> _gates = new(StringComparer.Ordinal);

@@ -1,0 +1,60 @@
+// What the admin console and the management snapshot read of a session, and how they end one.
+using System.Net;
+using Pooler.Management;
+using Pooler.Protocol;
+
+namespace Pooler.Clients;
+
+internal sealed partial class ClientSession
+{
+    private readonly DateTimeOffset _connectedAt = DateTimeOffset.UtcNow;
+    private DateTimeOffset? _waitingSince;
+    private bool _loggedIn;
+    private bool _isAdminConsole;
+
+    /// <summary>The numeric part of <see cref="Name"/>: SHOW CLIENTS id and the KILL_CLIENT argument.</summary>
+    public long Id => long.Parse(Name.AsSpan(2), System.Globalization.CultureInfo.InvariantCulture);
+
+    public bool IsAdminConsole => _isAdminConsole;
+
+    /// <summary>A copy of this session for SHOW CLIENTS; loop thread.</summary>
+    public ClientInfo Describe(int worker, DateTimeOffset now)
+    {
+        var (addr, port) = Split(_conn.RemoteEndPoint);
+        var (localAddr, localPort) = Split(_conn.LocalEndPoint);
+        var state = !_loggedIn ? "login"
+            : _waitingSince is not null ? "waiting"
+            : _server is not null ? "active"
+            : "idle";
+        return new ClientInfo
+        {
+            Id = Id,
+            Worker = worker,
+            User = User,
+            Database = Database,
+            State = state,
+            Addr = addr,
+            Port = port,
+            LocalAddr = localAddr,
+            LocalPort = localPort,
+            ConnectTime = _connectedAt,
+            RequestTime = _waitingSince ?? _connectedAt,
+            WaitUs = _waitingSince is { } since && now > since ? (now - since).Ticks / TimeSpan.TicksPerMicrosecond : 0,
+            Link = _server?.Id,
+            ApplicationName = Parameters.Get("application_name") ?? "",
+            Tls = IsTls,
+            IsAdmin = _isAdminConsole,
+        };
+    }
+
+    /// <summary>KILL / KILL_CLIENT: end the session with 57P01 as an administrator command does in PostgreSQL.</summary>
+    public void Kill(string why) =>
+        RequestEnd(SessionEnd.Shutdown, new Pools.PoolError(SqlState.AdminShutdown, why));
+
+    internal static (string Addr, int Port) Split(EndPoint? endPoint) => endPoint switch
+    {
+        IPEndPoint ip => ((ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address).ToString(), ip.Port),
+        null => ("", 0),
+        _ => ("unix", 0),
+    };
+}
