@@ -18,9 +18,6 @@ internal sealed partial class ServerConnection
     /// <summary>When the client's query and transaction in flight started, for the pool's time counters.</summary>
     internal QueryClock Clock { get; } = new();
 
-    /// <summary>When the connection was made (SHOW SERVERS connect_time).</summary>
-    internal DateTimeOffset ConnectedAt { get; } = DateTimeOffset.UtcNow;
-
     internal System.Net.EndPoint? LocalEndPoint => _conn.LocalEndPoint;
     private bool _readerRunning;
 
