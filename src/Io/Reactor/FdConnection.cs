@@ -1,22 +1,25 @@
-// A connection on a raw socket fd, driven by readiness from the epoll or io_uring engine. Two loops run on the
-// loop thread: receive (readable → recv into pipe memory → flush) and send (read pipe → sendmsg → advance).
+// A connection on a raw socket fd, driven by readiness from the epoll or io_uring engine. It holds the fd and a
+// little state; Input/Output are façades that rent a Pipe from the loop's pool only while bytes are buffered, and
+// receive/send run as readiness callbacks (FdConnection.Receive.cs, FdConnection.Send.cs), so an idle connection
+// holds no buffer, no pipe and no parked loop.
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using Pooler.Io.Interop;
 
 namespace Pooler.Io;
 
-internal sealed partial class FdConnection : IoConnection, ILoopResource
+internal sealed partial class FdConnection : IoConnection, ILoopResource, IReadinessHandler
 {
     private readonly ReactorEngine _engine;
     private readonly Readiness _readiness;
-    private readonly Pipe _input;
-    private readonly Pipe _output;
+    private readonly ConnectionInput _input;
+    private readonly ConnectionOutput _output;
     private readonly bool _registered;
     private readonly byte _family;
     private ReadOnlyMemory<byte> _alreadyRead;
     private EndPoint? _remote, _local;
-    private bool _receiveDone, _sendDone, _closeWhenSent, _closed;
+    private bool _closeWhenSent, _closed;
 
     public FdConnection(ReactorEngine engine, int fd, int family, Readiness? registered, ReadOnlyMemory<byte> alreadyRead)
     {
@@ -26,21 +29,32 @@ internal sealed partial class FdConnection : IoConnection, ILoopResource
         _readiness = registered ?? new Readiness(fd, null) { WriteReady = true };
         _readiness.Owner = this;
         _alreadyRead = alreadyRead;
-        _input = new Pipe(engine.ReceivePipeOptions);
-        _output = new Pipe(engine.SendPipeOptions);
+        _input = new ConnectionInput(this);
+        _output = new ConnectionOutput(this);
     }
 
-    /// <summary>Registers the fd and starts both loops; on the loop thread.</summary>
+    /// <summary>Registers the fd and starts listening for readiness; on the loop thread.</summary>
     internal void Start()
     {
         if (_closed) return;
+        _readiness.Handler = this;
         if (!_registered) _engine.Register(_readiness);
-        _ = ReceiveLoopAsync();
-        _ = SendLoopAsync();
+        if (!_alreadyRead.IsEmpty)
+        {
+            var pipe = RentInputPipe();
+            pipe.Writer.Write(_alreadyRead.Span);
+            _inBuffered += _alreadyRead.Length;
+            _alreadyRead = default;
+            _ = pipe.Writer.FlushAsync(); // below the pause threshold (MaxPayload 64 KiB): completes at once
+            _input.OnDataAdded();
+        }
+        Receive();
     }
 
-    public override PipeReader Input => _input.Reader;
-    public override PipeWriter Output => _output.Writer;
+    public override PipeReader Input => _input;
+    public override PipeWriter Output => _output;
+
+    internal ReactorEngine Engine => _engine;
 
     // Resolved on first use: most sessions never ask, and an IPEndPoint per connection is memory we can skip.
     public override EndPoint? RemoteEndPoint => _remote ??= _closed ? null : Sockets.RemoteEndPoint(_readiness.Fd, ReactorEngine.Template(_family));
@@ -73,10 +87,10 @@ internal sealed partial class FdConnection : IoConnection, ILoopResource
     // Graceful: what the application already wrote is still sent, then the socket closes.
     private void BeginDispose()
     {
-        _input.Reader.Complete();
-        _output.Writer.Complete();
         _closeWhenSent = true;
-        if (_sendDone) Close(ShutdownKind.Disposed, closeFd: true);
+        _input.Complete();
+        _output.Complete();
+        MaybeClose();
     }
 
     public void Shutdown() => Close(ShutdownKind.EngineStopped, closeFd: true);
@@ -93,10 +107,10 @@ internal sealed partial class FdConnection : IoConnection, ILoopResource
         TrySetShutdown(reason);
         _engine.Unregister(_readiness);
         _readiness.Closed = true;
+        _readiness.Handler = null;
         if (closeFd) Libc.Close(_readiness.Fd);
-        // Both loops see _closed when they resume and complete their pipe ends.
-        _readiness.WakeAll();
-        _input.Writer.CancelPendingFlush();
-        _output.Reader.CancelPendingRead();
+        // A pending or next read sees what is buffered, then completion; flushes report IsCompleted.
+        EndReceive(null);
+        EndSend();
     }
 }

@@ -14,7 +14,10 @@ internal abstract partial class ReactorEngine : IoEngine
     private uint _generation;
     private const uint GenerationMask = 0x3FFF_FFFF;
 
-    protected ReactorEngine(IoEngineOptions? options) : base(options) { }
+    protected ReactorEngine(IoEngineOptions? options) : base(options) => Pipes = new PipePool(ReceivePipeOptions);
+
+    /// <summary>Pipes lent to connections while they buffer bytes (loop thread only).</summary>
+    internal PipePool Pipes { get; }
 
     /// <summary>Allocates a slot for the readiness; returns the 64-bit token the backend attaches to its events.</summary>
     protected ulong AllocateSlot(Readiness readiness)

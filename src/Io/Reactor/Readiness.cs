@@ -43,17 +43,22 @@ internal sealed class Readiness
         if ((events & (In | Err | Hup | RdHup)) != 0)
         {
             ReadReady = true;
-            Resume(ref _readContinuation);
+            if (Handler is { } handler) handler.OnReadable();
+            else Resume(ref _readContinuation);
         }
         if ((events & (Out | Err | Hup)) != 0)
         {
             WriteReady = true;
-            Resume(ref _writeContinuation);
+            if (Handler is { } handler) handler.OnWritable();
+            else Resume(ref _writeContinuation);
         }
     }
 
-    public bool HasReadWaiter => _readContinuation is not null;
-    public bool HasWriteWaiter => _writeContinuation is not null;
+    /// <summary>Set by a connection: events go to it directly instead of resuming awaiters.</summary>
+    public IReadinessHandler? Handler;
+
+    public bool HasReadWaiter => _readContinuation is not null || Handler is { WantsRead: true };
+    public bool HasWriteWaiter => _writeContinuation is not null || Handler is { WantsWrite: true };
 
     /// <summary>Resumes both waiters without changing the flags (close, cancellation, timeout).</summary>
     public void WakeAll()

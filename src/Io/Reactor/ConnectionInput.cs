@@ -1,0 +1,209 @@
+// Input of an FdConnection: a PipeReader over the connection's rented input Pipe. While nothing is buffered there
+// is no pipe, and a read parks here (this object is its own IValueTaskSource); it completes through the loop's
+// queue, like a Pipe with the loop scheduler. Loop thread only, like the rest of a connection.
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Runtime.ExceptionServices;
+using System.Threading.Tasks.Sources;
+
+namespace Pooler.Io;
+
+internal sealed class ConnectionInput(FdConnection connection) : PipeReader, IValueTaskSource<ReadResult>
+{
+    private readonly FdConnection _connection = connection;
+    private ReadOnlySequence<byte> _last;   // the buffer handed out by the read in progress
+    private bool _reading;                  // a read returned and AdvanceTo has not been called yet
+    private bool _fromPipe;                 // ... and it came from the pipe (not an empty canceled result)
+    private bool _examinedAll = true;       // the application examined everything buffered: wait for more
+    private bool _newData;                  // bytes or completion arrived since the last read
+    private bool _cancelNext;               // CancelPendingRead with no read parked: the next read returns canceled
+    private bool _completed;
+
+    // The parked read.
+    private bool _parked, _done;
+    private short _token;
+    private ReadResult _result;
+    private Exception? _error;
+    private Action<object?>? _continuation;
+    private object? _continuationState;
+    private CancellationTokenRegistration _registration;
+
+    public bool Reading => _reading;
+    public bool IsCompleted => _completed;
+
+    private bool HasNews => _cancelNext
+        || (_connection.InputPipe is not null && (_newData || !_examinedAll || _connection.InputEnded));
+
+    public override bool TryRead(out ReadResult result)
+    {
+        ThrowIfBusy();
+        if (HasNews)
+        {
+            result = Take(TakeCancelRequest());
+            return true;
+        }
+        result = default;
+        return false;
+    }
+
+    public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfBusy();
+        if (HasNews) return new ValueTask<ReadResult>(Take(TakeCancelRequest()));
+        if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled<ReadResult>(cancellationToken);
+        _parked = true;
+        if (cancellationToken.CanBeCanceled)
+        {
+            _registration = cancellationToken.UnsafeRegister(static (s, ct) =>
+            {
+                var (input, token) = ((ConnectionInput, short))s!;
+                input._connection.Engine.Post(static x =>
+                {
+                    var (i, t, c) = ((ConnectionInput, short, CancellationToken))x!;
+                    if (i._parked && i._token == t) i.FinishParked(canceled: false, new OperationCanceledException(c));
+                }, (input, token, ct));
+            }, (this, _token));
+        }
+        return new ValueTask<ReadResult>(this, _token);
+    }
+
+    // Hands out what is buffered (and completion); the read lasts until AdvanceTo.
+    private ReadResult Take(bool canceled)
+    {
+        var result = new ReadResult(default, canceled, isCompleted: false);
+        _fromPipe = false;
+        if (_connection.InputPipe is { } pipe)
+        {
+            if (canceled) pipe.Reader.CancelPendingRead();
+            _fromPipe = pipe.Reader.TryRead(out result);
+            if (!_fromPipe) result = new ReadResult(default, canceled, isCompleted: false);
+        }
+        _reading = true;
+        _newData = false;
+        _last = result.Buffer;
+        return result;
+    }
+
+    private bool TakeCancelRequest()
+    {
+        bool cancel = _cancelNext;
+        _cancelNext = false;
+        return cancel;
+    }
+
+    public override void AdvanceTo(SequencePosition consumed) => AdvanceTo(consumed, consumed);
+
+    public override void AdvanceTo(SequencePosition consumed, SequencePosition examined)
+    {
+        if (!_reading) throw new InvalidOperationException("No read to advance: call ReadAsync or TryRead first.");
+        _reading = false;
+        var last = _last;
+        _last = default;
+        if (!_fromPipe || _connection.InputPipe is not { } pipe) return;
+        long consumedBytes = last.Slice(last.Start, consumed).Length;
+        _examinedAll = last.Slice(last.Start, examined).Length == last.Length;
+        pipe.Reader.AdvanceTo(consumed, examined);
+        _connection.OnInputAdvanced(consumedBytes);
+    }
+
+    public override void CancelPendingRead()
+    {
+        if (!_connection.Engine.IsOnLoopThread)
+        {
+            _connection.Engine.Post(static s => ((ConnectionInput)s!).CancelPendingRead(), this);
+            return;
+        }
+        if (_parked) FinishParked(canceled: true, null);
+        else _cancelNext = true;
+    }
+
+    public override void Complete(Exception? exception = null)
+    {
+        if (_completed) return;
+        _completed = true;
+        _reading = false;
+        _last = default;
+        if (_parked)
+        {
+            // Completing while a read waits is a misuse; end that read as "completed" rather than leave it hanging.
+            _parked = false;
+            _registration.Dispose();
+            _result = new ReadResult(default, isCanceled: false, isCompleted: true);
+            Signal();
+        }
+        _connection.OnInputCompleted();
+    }
+
+    /// <summary>Bytes or completion arrived (from the connection's receive path).</summary>
+    internal void OnDataAdded()
+    {
+        _newData = true;
+        if (_parked) FinishParked(canceled: false, null);
+    }
+
+    internal void OnPipeReleased()
+    {
+        _examinedAll = true;
+        _newData = false;
+    }
+
+    private void FinishParked(bool canceled, Exception? error)
+    {
+        _parked = false;
+        _registration.Dispose();
+        _registration = default;
+        _error = error;
+        if (error is null)
+        {
+            try { _result = Take(canceled); }
+            catch (Exception ex) { _error = ex; } // the input ended with an error: the read throws it
+        }
+        Signal();
+    }
+
+    private void Signal()
+    {
+        _done = true;
+        if (_continuation is { } continuation)
+        {
+            _continuation = null;
+            _connection.Engine.Post(continuation, _continuationState);
+            _continuationState = null;
+        }
+    }
+
+    private void ThrowIfBusy()
+    {
+        if (_completed) throw new InvalidOperationException("Reading is not allowed after the reader was completed.");
+        if (_reading || _parked || _done) throw new InvalidOperationException("A read is already in progress.");
+    }
+
+    public ValueTaskSourceStatus GetStatus(short token) =>
+        !_done ? ValueTaskSourceStatus.Pending
+        : _error is null ? ValueTaskSourceStatus.Succeeded
+        : _error is OperationCanceledException ? ValueTaskSourceStatus.Canceled
+        : ValueTaskSourceStatus.Faulted;
+
+    public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+    {
+        if (_done) _connection.Engine.Post(continuation, state);
+        else
+        {
+            _continuation = continuation;
+            _continuationState = state;
+        }
+    }
+
+    public ReadResult GetResult(short token)
+    {
+        if (token != _token || !_done) throw new InvalidOperationException("The read's result was already taken or is not ready.");
+        _done = false;
+        _token++;
+        var error = _error;
+        _error = null;
+        if (error is not null) ExceptionDispatchInfo.Throw(error);
+        var result = _result;
+        _result = default;
+        return result;
+    }
+}
