@@ -162,6 +162,8 @@ internal sealed partial class SupervisorHost
     {
         if (link is not null && worker.Link != link)
             return;
+        if (_stopping && worker.Process is { HasExited: false })
+            return; // a stopping worker closes its channel first; its exit comes next and is waited for
         var exitCode = worker.Process is { HasExited: true } p ? p.ExitCode : (int?)null;
         worker.Reset();
         _chooser.Forget(worker.Id);

@@ -88,6 +88,8 @@ internal sealed class WorkerHost
             {
                 if (message.Status is FdReceiveStatus.Closed or FdReceiveStatus.Failed)
                 {
+                    if (_stop.Task.IsCompleted)
+                        return; // our own stop closed it
                     _log.Warning("worker {Id}: channel to the supervisor closed ({Status}); stopping", _args.Id, message.Status);
                     ExitCode = 3;
                     _stop.TrySetResult(false);
