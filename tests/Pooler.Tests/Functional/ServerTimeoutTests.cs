@@ -94,6 +94,34 @@ public sealed class ServerTimeoutTests(PostgresFixture fixture)
         await ClientTimeoutTests.WaitForAsync(async () => await BackendCountAsync(pid) == 0);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task ServerLoginRetry_RejectedLogin_NoNewAttemptUntilRetryDelay()
+    {
+        await using var pooler = await PoolerHarness.StartAsync(Pg, o => o with { ServerLoginRetry = TimeSpan.FromSeconds(2) },
+            new DatabaseOptions
+            {
+                Name = "badpw", Host = Pg.Host, Port = Pg.Port, DbName = PostgresServer.Database,
+                User = PostgresServer.Md5User, Password = "wrong",
+            });
+        int Attempts() => pooler.Log.Lines.Count(l => l.Contains("server login as", StringComparison.Ordinal));
+
+        Assert.Equal("28P01", SqlState(await Assert.ThrowsAnyAsync<NpgsqlException>(() => pooler.OpenAsync(database: "badpw"))));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        // During the back-off the pool answers with the last error at once, without logging in again.
+        Assert.Equal("28P01", SqlState(await Assert.ThrowsAnyAsync<NpgsqlException>(() => pooler.OpenAsync(database: "badpw"))));
+        Assert.Equal(1, Attempts());
+
+        while (Attempts() < 2)
+        {
+            await Assert.ThrowsAnyAsync<NpgsqlException>(() => pooler.OpenAsync(database: "badpw"));
+            await Task.Delay(100);
+        }
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1.5), $"second login after {clock.Elapsed}");
+    }
+
+    private static string? SqlState(NpgsqlException e) =>
+        (e as PostgresException ?? e.InnerException as PostgresException)?.SqlState;
+
     private async Task<long> BackendCountAsync(int pid) =>
         (long)(await Pg.ScalarAsync($"SELECT count(*) FROM pg_stat_activity WHERE pid = {pid}"))!;
 }
