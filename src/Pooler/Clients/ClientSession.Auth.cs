@@ -92,7 +92,9 @@ internal sealed partial class ClientSession
                         $"certificate is for \"{CertificateUser}\"");
         }
 
-        var lookup = await auth.LookupAsync(Database, User, authUser => _rt.Directory.Resolve(Database, authUser)?.Pool);
+        // The admin console's virtual database has no server to run auth_query on, not even through a "*" entry.
+        var lookup = await auth.LookupAsync(Database, User, authUser =>
+            Admin.AdminConsole.IsConsoleDatabase(Database) ? null : _rt.Directory.Resolve(Database, authUser)?.Pool);
         if (_requestedEnd is { } ended)
             return ended;
         if (lookup.Status == SecretLookupStatus.Failed)
