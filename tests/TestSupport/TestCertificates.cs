@@ -10,11 +10,13 @@ public sealed class TestCertificates : IDisposable
 {
     private readonly X509Certificate2 _ca;
     private readonly ECDsa _caKey;
+    private readonly bool _ownsDirectory;
     private int _serial;
 
-    private TestCertificates(string directory, string name)
+    private TestCertificates(string directory, string name, bool ownsDirectory)
     {
         Directory = directory;
+        _ownsDirectory = ownsDirectory;
         _caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={name}", _caKey, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
@@ -40,11 +42,12 @@ public sealed class TestCertificates : IDisposable
         System.IO.Directory.CreateDirectory(directory);
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
-        return new TestCertificates(directory, name);
+        return new TestCertificates(directory, name, ownsDirectory: true);
     }
 
-    /// <summary>A second, unrelated CA in the same directory (for "wrong certificate" tests).</summary>
-    public TestCertificates CreateOtherCa(string name = "other-ca") => new(Directory, name);
+    /// <summary>A second, unrelated CA in the same directory (for "wrong certificate" tests); the directory stays
+    /// with the first CA, so disposing this one deletes nothing.</summary>
+    public TestCertificates CreateOtherCa(string name = "other-ca") => new(Directory, name, ownsDirectory: false);
 
     /// <summary>A server certificate for the given DNS names and IP addresses: (certificate file, key file).</summary>
     public (string CertFile, string KeyFile) IssueServer(string fileName, params string[] names)
@@ -94,6 +97,8 @@ public sealed class TestCertificates : IDisposable
     public void Dispose()
     {
         _caKey.Dispose();
+        if (!_ownsDirectory)
+            return;
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

@@ -29,6 +29,12 @@ internal sealed class ServerLoginAuth
         _secret = stored || passThrough?.Password is null ? secret : passThrough.Password;
     }
 
+    /// <summary>tls-server-end-point hash of the server's certificate when the login runs over TLS (set by the TLS code).</summary>
+    public byte[]? ChannelBindingHash { get; init; }
+
+    /// <summary>The SASL mechanism chosen (SCRAM-SHA-256 or SCRAM-SHA-256-PLUS); null when the server asked no SASL.</summary>
+    public string? Mechanism { get; private set; }
+
     private bool IsMd5Hash => _secret is not null && Md5Password.IsMd5Hash(_secret);
 
     private bool IsScramSecret => _secret is not null && _secret.StartsWith("SCRAM-SHA-256$", StringComparison.Ordinal);
@@ -55,10 +61,12 @@ internal sealed class ServerLoginAuth
             case AuthenticationRequestType.AuthenticationSASL:
                 if (!IsPlain && !HasKeys)
                     return NoPassword("SCRAM-SHA-256");
-                // No TLS to the server yet, so no channel binding: plain SCRAM-SHA-256.
-                _scram = IsPlain ? new ScramClient(_secret!) : ScramClient.FromKeys(_passThrough!.ClientKey!, _passThrough.ServerKey!);
+                // Over TLS the server's certificate hash lets SCRAM-SHA-256-PLUS bind the login to this channel.
+                _scram = IsPlain ? new ScramClient(_secret!, ChannelBindingHash)
+                    : ScramClient.FromKeys(_passThrough!.ClientKey!, _passThrough.ServerKey!, ChannelBindingHash);
                 if (_scram.SelectMechanism(request.GetSaslMechanisms()) is not { } mechanism)
                     return new PoolError(SqlState.InvalidAuthorizationSpecification, "server offers no supported SASL mechanism");
+                Mechanism = mechanism;
                 FrontendMessages.WriteSASLInitialResponse(output, mechanism, _scram.CreateClientFirst(mechanism));
                 return null;
             case AuthenticationRequestType.AuthenticationSASLContinue:

@@ -20,7 +20,10 @@ internal sealed partial class PoolerRuntime
         Cancels = new CancelRegistry(workerId);
         Auth = new Auth.AuthService(config, log, engine.TimeProvider);
         PoolDirectory? directory = null;
-        var connector = new Servers.ServerConnector(engine, pool => directory!.TargetOf(pool), log);
+        var connector = new Servers.ServerConnector(engine, pool => directory!.TargetOf(pool), log)
+        {
+            Tls = () => Tls.TlsRegistry.For(directory!.Config.Pooler, log).Server,
+        };
         Manager = new PoolManager(connector, counters ?? new LocalConnectionCounters(), engine.TimeProvider, new PoolManagerSettings(), log);
         directory = new PoolDirectory(Manager, authFileSecret ?? Auth.FileSecret);
         Directory = directory;

@@ -20,7 +20,7 @@ internal sealed partial class ServerConnection
     /// Every expected failure is a value: unreachable host (host back-off) or login rejected (pool back-off).
     /// </summary>
     public static async ValueTask<ServerConnectResult> ConnectAsync(IoEngine engine, Pool pool, ServerTarget target,
-        ILogger log, CancellationToken ct)
+        ILogger log, CancellationToken ct, Tls.ServerTlsSettings? tls = null)
     {
         var endPoint = await target.ResolveAsync();
         if (endPoint is null)
@@ -37,7 +37,7 @@ internal sealed partial class ServerConnection
         ServerConnectResult result;
         try
         {
-            result = await server.LoginAsync();
+            result = await server.NegotiateTlsAsync(tls) ?? await server.LoginAsync();
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or OperationCanceledException
             or System.Net.Sockets.SocketException)
@@ -50,7 +50,8 @@ internal sealed partial class ServerConnection
             return result;
         }
         server.State = ServerState.Idle;
-        server.Log.Debug("logged in to {Host} as {User}, database {Db}", target.HostKey, target.User, target.DbName);
+        server.Log.Debug("logged in to {Host} as {User}, database {Db}{Tls:l}", target.HostKey, target.User, target.DbName,
+            server.TlsDescription is null ? "" : $" over {server.TlsDescription} ({server.SaslMechanism ?? "no SASL"})");
         _ = server.RunReaderAsync();
         return result;
     }
@@ -69,7 +70,8 @@ internal sealed partial class ServerConnection
         if (!await Output.FlushAsync())
             return Unavailable("server closed the connection during login");
 
-        var auth = new ServerLoginAuth(Target.User, Target.Password, PassThroughCredential.For(Pool));
+        var auth = new ServerLoginAuth(Target.User, Target.Password, PassThroughCredential.For(Pool)) { ChannelBindingHash = _channelBindingHash };
+        _loginAuth = auth;
         var input = _conn.Input;
         while (true)
         {

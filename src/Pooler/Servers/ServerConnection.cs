@@ -14,7 +14,8 @@ namespace Pooler.Servers;
 internal sealed partial class ServerConnection : IPooledServer
 {
     private static long s_nextId;
-    private readonly IoConnection _conn;
+    // Not readonly: after a TLS handshake it becomes the TlsConnection (ServerConnection.Tls.cs), Output with it.
+    private IoConnection _conn;
     private readonly Dictionary<string, string> _parameters = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> _parameterOrder = [];
     private readonly HashSet<string> _assumed = new(StringComparer.OrdinalIgnoreCase);
@@ -44,7 +45,7 @@ internal sealed partial class ServerConnection : IPooledServer
 
     public ILogger Log { get; }
 
-    public GuardedOutput Output { get; }
+    public GuardedOutput Output { get; private set; }
 
     public ServerState State { get; private set; } = ServerState.Login;
 

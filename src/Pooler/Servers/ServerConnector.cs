@@ -8,13 +8,16 @@ namespace Pooler.Servers;
 
 internal sealed class ServerConnector(IoEngine engine, Func<Pool, ServerTarget?> targetOf, ILogger log) : IServerConnector
 {
+    /// <summary>server_tls_* settings of the configuration in force (null or returning null: no TLS to servers).</summary>
+    public Func<Tls.ServerTlsSettings?>? Tls { get; init; }
+
     public async ValueTask<ServerConnectResult> ConnectAsync(Pool pool, CancellationToken ct)
     {
         if (targetOf(pool) is not { } target)
             return ServerConnectResult.Failed(ServerConnectStatus.LoginRejected,
                 new PoolError(SqlState.InvalidCatalogName, $"no such database: {pool.Key.Database}"));
         var started = engine.TimeProvider.GetTimestamp();
-        var result = await ServerConnection.ConnectAsync(engine, pool, target, log, ct);
+        var result = await ServerConnection.ConnectAsync(engine, pool, target, log, ct, Tls?.Invoke());
         if (result.Status == ServerConnectStatus.HostUnavailable && !ct.IsCancellationRequested
             && target.ConnectTimeout > TimeSpan.Zero && engine.TimeProvider.GetElapsedTime(started) >= target.ConnectTimeout)
         {
