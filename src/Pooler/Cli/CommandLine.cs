@@ -5,7 +5,7 @@ namespace Pooler.Cli;
 public static class CommandLine
 {
     /// <summary>Every subcommand. A new one is one class and one line here.</summary>
-    public static readonly IReadOnlyList<ICommand> Commands = [new RunCommand(), new ConfigCommand(), new BenchCommand(), new WorkerCommand()];
+    public static readonly IReadOnlyList<ICommand> Commands = [new RunCommand(), new ConfigCommand(), new BenchCommand(), new AdminCommand(), new WorkerCommand()];
 
     /// <summary>Runs the CLI with the process's environment; returns the exit code.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr) =>

@@ -26,12 +26,15 @@ public static class PoolerHost
         });
         try
         {
-            await Task.Delay(Timeout.Infinite, ct);
+            // SHUTDOWN from the admin console or the CLI stops the instance itself.
+            await Task.WhenAny(Task.Delay(Timeout.Infinite, ct), instance.Stopped);
         }
         catch (OperationCanceledException)
         {
             // The normal way to stop.
         }
+        if (instance.Stopped.IsCompleted)
+            return;
         log.Information("shutting down");
         await instance.StopAsync(GracefulStopRequested);
     }
@@ -84,6 +87,7 @@ public static class PoolerHost
                 runtime.Directory.WarmForcedUserPools();
                 return Task.CompletedTask;
             });
+            instance.StartAdminServices();
         }
         catch
         {

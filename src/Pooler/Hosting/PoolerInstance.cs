@@ -110,6 +110,7 @@ internal sealed partial class PoolerInstance : IAsyncDisposable
         }
         Engine.Dispose();
         _log.Information("pooler stopped");
+        await StopAdminServicesAsync();
     }
 
     public ValueTask DisposeAsync() => new(StopAsync());

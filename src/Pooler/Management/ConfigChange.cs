@@ -35,20 +35,8 @@ internal static class ConfigChange
             return AdminResult.Error(AdminOutcome.NotSupported, "set.not_live",
                 $"{key} is not changed live by SET: edit the configuration file and RELOAD");
         }
-        var config = rt.Config with { Pooler = changed };
-        rt.Directory.Configure(config);
-        foreach (var pool in rt.Manager.Pools)
-        {
-            var resolved = config.ResolvePool(pool.Key.Database, pool.Key.User);
-            pool.UpdateSettings(pool.Settings with
-            {
-                PoolSize = resolved.PoolSize,
-                MinPoolSize = resolved.MinPoolSize,
-                ReservePoolSize = resolved.ReservePoolSize,
-                QueryWaitTimeout = changed.QueryWaitTimeout,
-                ReservePoolTimeout = changed.ReservePoolTimeout,
-            });
-        }
+        // The same path as a reload, so pools pick up new sizes and waits the same way.
+        rt.ApplyConfig(rt.Config with { Pooler = changed });
         return AdminResult.Ok("SET");
     }
 

@@ -268,6 +268,41 @@ public sealed class AdminConsoleTests(PostgresFixture fixture)
         Assert.DoesNotContain((await console.QueryAsync("SHOW SERVERS")).Records, r => r["id"] == server["id"]);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task Reload_ChangedPoolSizeInFile_AppliedAndShown()
+    {
+        await using var pooler = await StartAsync();
+        using var dir = new Pooler.Tests.Cli.TempDir();
+        string Toml(int size) => $"""
+            [pooler]
+            listen_addr = "127.0.0.1"
+            listen_port = {pooler.Port}
+            unix_socket_dir = "{pooler.SocketDir}"
+            workers = 0
+            auth_type = "trust"
+            pool_mode = "transaction"
+            default_pool_size = {size}
+            admin_users = ["{Admin}"]
+            [databases.{PostgresServer.Database}]
+            host = "{fixture.Server.Host}"
+            port = {fixture.Server.Port}
+            """;
+        var path = dir.Write("pooler.toml", Toml(2));
+        // The harness starts from code; the first reload ties the pooler to the file that RELOAD re-reads.
+        Assert.True((await pooler.Instance.ReloadAsync(path)).IsApplied);
+        await using var console = await ConsoleAsync(pooler);
+        File.WriteAllText(path, Toml(4));
+
+        var reload = await console.QueryAsync("RELOAD");
+
+        Assert.Null(reload.ErrorCode);
+        Assert.Equal("RELOAD", reload.Tag);
+        var db = (await console.QueryAsync("SHOW DATABASES")).Records.Single(r => r["name"] == PostgresServer.Database);
+        Assert.Equal("4", db["pool_size"]);
+        File.WriteAllText(path, "[pooler]\ndefault_pool_size = \"many\"\n");
+        Assert.Equal("XX000", (await console.QueryAsync("RELOAD")).ErrorCode);
+    }
+
     private static async Task<Dictionary<string, string?>> PoolAsync(AdminClient console) =>
         (await console.QueryAsync("SHOW POOLS")).Records.Single(r => r["database"] == PostgresServer.Database);
 

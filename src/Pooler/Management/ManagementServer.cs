@@ -1,0 +1,147 @@
+// The management Unix socket (mode 0600): accepts CLI connections and answers their JSON frames.
+using System.Net.Sockets;
+using Pooler.Stats;
+using Serilog;
+
+namespace Pooler.Management;
+
+/// <summary>
+/// Runs on the thread pool, not on an event loop: it carries no query traffic, and every read of pooler state goes
+/// through <see cref="IAdminBackend"/>, which posts onto the owning loop. Each peer is identified by its uid
+/// (SO_PEERCRED) in the log line every admin action writes.
+/// </summary>
+internal sealed class ManagementServer : IAsyncDisposable
+{
+    private const int SolSocket = 1, SoPeerCred = 17;
+
+    private readonly Socket _listener;
+    private readonly ManagementDispatcher _dispatcher;
+    private readonly ILogger _log;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _acceptLoop;
+    private readonly string _path;
+
+    private ManagementServer(Socket listener, string path, ManagementDispatcher dispatcher, ILogger log)
+    {
+        _listener = listener;
+        _path = path;
+        _dispatcher = dispatcher;
+        _log = log;
+        _acceptLoop = Task.Run(AcceptLoopAsync);
+    }
+
+    public string Path => _path;
+
+    /// <summary>Bind <paramref name="path"/> (replacing a stale socket file) with mode 0600 and start accepting.</summary>
+    public static ManagementServer Start(string path, IAdminBackend backend, Func<StatsAverages> averages, ILogger log)
+    {
+        if (File.Exists(path))
+            File.Delete(path);
+        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            listener.Bind(new UnixDomainSocketEndPoint(path));
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            listener.Listen(16);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+        log.Information("management socket on unix:{Path}", path);
+        return new ManagementServer(listener, path, new ManagementDispatcher(backend, averages), log);
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket peer;
+            try
+            {
+                peer = await _listener.AcceptAsync(_stop.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                break;
+            }
+            _ = ServeAsync(peer);
+        }
+    }
+
+    private async Task ServeAsync(Socket peer)
+    {
+        var actor = new AdminActor("management socket", $"uid {PeerUid(peer)}");
+        await using var stream = new NetworkStream(peer, ownsSocket: true);
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                byte[]? payload;
+                try
+                {
+                    payload = await ManagementProtocol.ReadFrameAsync(stream, _stop.Token);
+                }
+                catch (InvalidDataException ex)
+                {
+                    // An oversized or negative length: answer once, then close, since the stream cannot be resynchronised.
+                    await ManagementProtocol.WriteFrameAsync(stream, ManagementProtocol.Encode(
+                        ManagementDispatcher.Error("", AdminOutcome.BadRequest, "request.bad_frame", ex.Message)));
+                    return;
+                }
+                if (payload is null)
+                    return;
+                var response = await _dispatcher.HandleAsync(payload, actor);
+                await ManagementProtocol.WriteFrameAsync(stream, ManagementProtocol.Encode(response), _stop.Token);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            _log.Debug("management connection of {Actor} ended: {Reason}", actor, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            _log.Error(ex, "management request of {Actor} failed", actor);
+        }
+    }
+
+    /// <summary>The peer's uid from SO_PEERCRED (struct ucred: pid, uid, gid); -1 where the system cannot tell.</summary>
+    private static int PeerUid(Socket peer)
+    {
+        try
+        {
+            Span<byte> cred = stackalloc byte[12];
+            return peer.GetRawSocketOption(SolSocket, SoPeerCred, cred) >= 8
+                ? BitConverter.ToInt32(cred[4..8])
+                : -1;
+        }
+        catch (Exception ex) when (ex is SocketException or PlatformNotSupportedException)
+        {
+            return -1;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        _listener.Dispose();
+        try
+        {
+            await _acceptLoop;
+        }
+        catch (Exception ex)
+        {
+            _log.Debug(ex, "management accept loop ended with an error");
+        }
+        try
+        {
+            File.Delete(_path);
+        }
+        catch (IOException)
+        {
+            // Already gone.
+        }
+    }
+}
