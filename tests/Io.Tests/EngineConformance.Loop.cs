@@ -12,16 +12,22 @@ public abstract partial class EngineConformance
         var fired = new List<int>();
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         bool allOnLoop = true;
-        var timers = new List<ITimer>();
-        foreach (var ms in new[] { 150, 50, 100 })
+        // Armed on the loop thread in one go: from a test thread, a descheduling of more than 100 ms between two
+        // CreateTimer calls (seen under a load average of 25) would legitimately reorder the deadlines.
+        var timers = await Engine.Invoke(() =>
         {
-            timers.Add(Engine.TimeProvider.CreateTimer(_ =>
+            var list = new List<ITimer>();
+            foreach (var ms in new[] { 150, 50, 100 })
             {
-                allOnLoop &= Engine.IsOnLoopThread;
-                fired.Add(ms);
-                if (fired.Count == 3) done.SetResult();
-            }, null, TimeSpan.FromMilliseconds(ms), Timeout.InfiniteTimeSpan));
-        }
+                list.Add(Engine.TimeProvider.CreateTimer(_ =>
+                {
+                    allOnLoop &= Engine.IsOnLoopThread;
+                    fired.Add(ms);
+                    if (fired.Count == 3) done.SetResult();
+                }, null, TimeSpan.FromMilliseconds(ms), Timeout.InfiniteTimeSpan));
+            }
+            return list;
+        });
         await WithTimeout(done.Task);
         Assert.Equal(new[] { 50, 100, 150 }, fired);
         Assert.True(allOnLoop);

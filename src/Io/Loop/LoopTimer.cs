@@ -12,7 +12,10 @@ internal sealed class LoopTimer(IoEngine engine, TimerCallback callback, object?
     public bool Change(TimeSpan dueTime, TimeSpan period)
     {
         if (_disposed) return false;
+        // The deadline counts from this call, not from when the loop gets the post: a busy loop must not push
+        // another thread's deadline back.
         long due = ToTicks(dueTime);
+        if (due >= 0) due += System.Diagnostics.Stopwatch.GetTimestamp();
         long per = ToTicks(period);
         if (engine.IsOnLoopThread) Apply(due, per);
         else engine.Post(static s => { var (t, d, p) = ((LoopTimer, long, long))s!; t.Apply(d, p); }, (this, due, per));
@@ -23,12 +26,12 @@ internal sealed class LoopTimer(IoEngine engine, TimerCallback callback, object?
         span == Timeout.InfiniteTimeSpan || span < TimeSpan.Zero ? -1
             : (long)(span.Ticks * (System.Diagnostics.Stopwatch.Frequency / (double)TimeSpan.TicksPerSecond));
 
-    private void Apply(long due, long period)
+    private void Apply(long dueAt, long period)
     {
         Version++;
-        if (_disposed || due < 0) return;
+        if (_disposed || dueAt < 0) return;
         PeriodTicks = period > 0 ? period : 0;
-        DueTicks = System.Diagnostics.Stopwatch.GetTimestamp() + due;
+        DueTicks = dueAt;
         engine.Timers.Add(this);
     }
 
