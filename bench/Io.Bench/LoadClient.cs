@@ -35,6 +35,8 @@ internal static class LoadClient
                     var list = new List<IoConnection>();
                     for (int i = 0; i < int.Parse(args[2]); i++)
                         list.Add((await engine.ConnectAsync(new IPEndPoint(IPAddress.Loopback, int.Parse(args[1])), TimeSpan.FromSeconds(10))).Connection!);
+                    // One exchange each first, so the server's figure is "idle after traffic", not "never used".
+                    await Task.WhenAll(list.Select(c => ExchangeOnceAsync(c, 32)));
                     return list;
                 });
                 Console.WriteLine("connected");
@@ -86,5 +88,12 @@ internal static class LoadClient
             }
             state.Count++;
         }
+    }
+
+    private static async Task ExchangeOnceAsync(IoConnection connection, int size)
+    {
+        await connection.Output.WriteAsync(new byte[size]);
+        var result = await connection.Input.ReadAtLeastAsync(size);
+        connection.Input.AdvanceTo(result.Buffer.End);
     }
 }

@@ -100,8 +100,10 @@ internal sealed class ConnectionInput(FdConnection connection) : PipeReader, IVa
         var last = _last;
         _last = default;
         if (!_fromPipe || _connection.InputPipe is not { } pipe) return;
-        long consumedBytes = last.Slice(last.Start, consumed).Length;
-        _examinedAll = last.Slice(last.Start, examined).Length == last.Length;
+        // The usual case, everything consumed, needs no slicing.
+        bool all = consumed.Equals(last.End);
+        long consumedBytes = all ? last.Length : last.Slice(last.Start, consumed).Length;
+        _examinedAll = all || examined.Equals(last.End) || last.Slice(last.Start, examined).Length == last.Length;
         pipe.Reader.AdvanceTo(consumed, examined);
         _connection.OnInputAdvanced(consumedBytes);
     }
@@ -166,9 +168,10 @@ internal sealed class ConnectionInput(FdConnection connection) : PipeReader, IVa
         _done = true;
         if (_continuation is { } continuation)
         {
+            var state = _continuationState;
             _continuation = null;
-            _connection.Engine.Post(continuation, _continuationState);
             _continuationState = null;
+            _connection.Engine.Post(continuation, state);
         }
     }
 
