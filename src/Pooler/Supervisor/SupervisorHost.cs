@@ -21,6 +21,16 @@ internal sealed partial class SupervisorHost
     private readonly List<Task> _acceptLoops = [];
     private PoolerConfig _config;
     private bool _stopping;
+    private CancellationTokenSource? _stopRequest;
+    private bool? _gracefulRequest;
+
+    /// <summary>The admin SHUTDOWN command (from whichever worker the admin client is on).</summary>
+    private void RequestStop(bool graceful)
+    {
+        _log.Information("admin: shutdown requested ({Kind})", graceful ? "graceful" : "fast");
+        _gracefulRequest ??= graceful;
+        _stopRequest?.Cancel();
+    }
 
     private SupervisorHost(PoolerConfig config, ILogger log, int workers)
     {
@@ -48,15 +58,17 @@ internal sealed partial class SupervisorHost
         var host = new SupervisorHost(config, log, count);
         await host.StartAsync();
         using var current = PoolerHost.SetCurrent(host.ReloadAsync);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        host._stopRequest = stop;
         try
         {
-            await Task.Delay(Timeout.Infinite, ct);
+            await Task.Delay(Timeout.Infinite, stop.Token);
         }
         catch (OperationCanceledException)
         {
             // The normal way to stop.
         }
-        await host.StopAsync(graceful());
+        await host.StopAsync(host._gracefulRequest ?? graceful());
     }
 
     private async Task StartAsync()
@@ -141,8 +153,45 @@ internal sealed partial class SupervisorHost
                 case WorkerMessage.Evict when payload.Length >= 9:
                     Forward(BitConverter.ToInt64(payload.Span[1..9]), WorkerMessage.Evict, payload[9..]);
                     break;
+                case WorkerMessage.ReloadAll:
+                    _ = ReloadAsync();
+                    break;
+                case WorkerMessage.ShutdownAll:
+                    RequestStop(payload.Length < 2 || payload.Span[1] != 0);
+                    break;
+                case WorkerMessage.Snapshot when payload.Length >= 5:
+                    FanOutSnapshot(BitConverter.ToInt32(payload.Span[1..]), worker);
+                    break;
+                case WorkerMessage.SnapshotPart when payload.Length >= 7:
+                    ForwardPart(payload[1..].ToArray(), worker.Id);
+                    break;
             }
         }
+    }
+
+    /// <summary>An admin client on <paramref name="origin"/> wants the whole picture: ask every live worker.</summary>
+    private void FanOutSnapshot(int id, WorkerProcess origin)
+    {
+        var asked = _workers.Where(w => w.Alive && w.Ready).ToList();
+        var count = new byte[8];
+        BitConverter.TryWriteBytes(count, id);
+        BitConverter.TryWriteBytes(count.AsSpan(4), asked.Count);
+        _ = origin.Link!.SendAsync(WorkerMessage.SnapshotCount, count);
+        var request = new byte[5];
+        BitConverter.TryWriteBytes(request, id);
+        request[4] = (byte)origin.Id;
+        foreach (var w in asked)
+            _ = w.Link!.SendAsync(WorkerMessage.Snapshot, request);
+    }
+
+    /// <summary>A piece of a worker's snapshot: to the origin it names, marked with its source.</summary>
+    private void ForwardPart(byte[] part, int source)
+    {
+        var origin = part[4];
+        if (origin >= _workers.Length || !_workers[origin].Alive)
+            return;
+        part[4] = (byte)source;
+        _ = _workers[origin].Link!.SendAsync(WorkerMessage.SnapshotPart, part);
     }
 
     private void Forward(long mask, WorkerMessage kind, ReadOnlyMemory<byte> payload)

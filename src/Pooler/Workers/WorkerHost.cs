@@ -21,6 +21,7 @@ internal sealed class WorkerHost
     private readonly TaskCompletionSource<bool> _stop = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private PoolerInstance? _instance;
     private WorkerLink? _link;
+    private WorkerAdminBackend? _admin;
 
     public WorkerHost(WorkerArgs args, ILogger log)
     {
@@ -41,6 +42,20 @@ internal sealed class WorkerHost
             evict: (mask, key) => _ = link.SendAsync(WorkerMessage.Evict, WorkerLink.Mask(mask, key)));
         var runtime = new PoolerRuntime(engine, config, _log, _args.Id, authFileSecret: null, counters);
         runtime.SessionEnded = () => shared.AddEnded(_args.Id);
+        var local = new Management.LocalAdminBackend(runtime)
+        {
+            // RELOAD and SHUTDOWN from an admin client act on the whole tree: the supervisor does them.
+            Reload = async () =>
+            {
+                var sent = await link.SendAsync(WorkerMessage.ReloadAll);
+                return sent == FdSendStatus.Sent
+                    ? Management.AdminResult.Ok("reload requested; every worker re-reads the configuration")
+                    : Management.AdminResult.Error(Management.AdminOutcome.Failed, "reload.unavailable", "supervisor unreachable");
+            },
+            Shutdown = command => link.SendAsync(WorkerMessage.ShutdownAll, new[] { command.Graceful ? (byte)1 : (byte)0 }),
+        };
+        _admin = new WorkerAdminBackend(local, link, runtime);
+        runtime.Admin = _admin;
         var instance = new PoolerInstance(engine, runtime, _log);
         _instance = instance;
         await engine.RunAsync(() =>
@@ -120,6 +135,15 @@ internal sealed class WorkerHost
                 break;
             case WorkerMessage.Wake:
                 instance.Runtime.Manager.RetryHeldBack();
+                break;
+            case WorkerMessage.Snapshot when payload.Length >= 5:
+                _ = _admin!.AnswerAsync(BitConverter.ToInt32(payload.Span), payload.Span[4]);
+                break;
+            case WorkerMessage.SnapshotCount when payload.Length >= 8:
+                _admin!.OnCount(BitConverter.ToInt32(payload.Span), BitConverter.ToInt32(payload.Span[4..]));
+                break;
+            case WorkerMessage.SnapshotPart when payload.Length >= 6:
+                _admin!.OnPart(BitConverter.ToInt32(payload.Span), payload.Span[4], payload.Span[5] != 0, payload.Span[6..]);
                 break;
             case WorkerMessage.Evict:
                 EvictIdle(instance.Runtime.Manager, System.Text.Encoding.UTF8.GetString(payload.Span));

@@ -17,4 +17,20 @@ internal enum WorkerMessage : byte
     Wake = (byte)'W',
     Evict = (byte)'E',
     Ready = (byte)'Y',
+
+    /// <summary>Worker → supervisor: the admin RELOAD command: reload the whole tree (as SIGHUP).</summary>
+    ReloadAll = (byte)'H',
+
+    /// <summary>Worker → supervisor: the admin SHUTDOWN command; payload: 1 byte, 1 = graceful.</summary>
+    ShutdownAll = (byte)'D',
+
+    /// <summary>Worker → supervisor: snapshot request (int id); supervisor → every worker: (int id, byte origin).</summary>
+    Snapshot = (byte)'S',
+
+    /// <summary>A piece of one worker's JSON snapshot: (int id, byte worker, byte last, bytes). To the supervisor the
+    /// worker byte is the origin; the supervisor forwards it to the origin with the worker byte set to the source.</summary>
+    SnapshotPart = (byte)'P',
+
+    /// <summary>Supervisor → origin: (int id, int count): how many workers were asked.</summary>
+    SnapshotCount = (byte)'N',
 }

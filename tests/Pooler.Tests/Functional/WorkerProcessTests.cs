@@ -164,6 +164,33 @@ public sealed class WorkerProcessTests(PostgresFixture fixture, ITestOutputHelpe
         Assert.Equal(1L, await Pg.ScalarAsync("SELECT count(*) FROM worker_sigterm"));
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task Workers2_AdminShowClients_ListsClientsOfEveryWorker()
+    {
+        await using var pooler = await PoolerProcess.StartAsync(Pg, workers: 2, poolSize: 10,
+            extra: $"admin_users = [\"{PostgresServer.TrustUser}\"]");
+        var clients = await OpenManyAsync(pooler, 24);
+        try
+        {
+            var result = await ProcessRunner.RunAsync("psql", ["-h", "127.0.0.1", "-p", pooler.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "-U", PostgresServer.TrustUser, "-d", "pgbouncer", "-At", "-F", "|", "-c", "SHOW CLIENTS"],
+                environment: new Dictionary<string, string?> { ["PGSSLMODE"] = "disable" });
+            Assert.True(result.ExitCode == 0, result.StdErr + "\n" + pooler.Log);
+            var ptrs = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => line.Split('|')[14]).ToList();
+            output.WriteLine(string.Join(" ", ptrs));
+            // 24 clients + the admin connection itself, from both workers (ptr = C-WORKER-ID).
+            Assert.Equal(25, ptrs.Count);
+            Assert.Contains(ptrs, p => p.StartsWith("C-0-", StringComparison.Ordinal));
+            Assert.Contains(ptrs, p => p.StartsWith("C-1-", StringComparison.Ordinal));
+        }
+        finally
+        {
+            foreach (var c in clients)
+                await c.DisposeAsync();
+        }
+    }
+
     private static async Task<List<NpgsqlConnection>> OpenManyAsync(PoolerProcess pooler, int n)
     {
         var list = new List<NpgsqlConnection>();
