@@ -109,7 +109,11 @@ internal sealed partial class ServerConnection
                     ErrorFields.TryParse(frame.Body, out var fields);
                     if (SwallowReady > 0)
                         _internalQueryFailed = true;
-                    Log.Warning("server error outside a client query: {Error}", fields);
+                    // A failed server_check_query is logged once, by the pool closing the server; its text is detail.
+                    if (State == ServerState.Checking)
+                        Log.Debug("server check query failed: {Error}", fields);
+                    else
+                        Log.Warning("server error outside a client query: {Error}", fields);
                 }
                 return null;
             case BackendMessageCode.ReadyForQuery:
