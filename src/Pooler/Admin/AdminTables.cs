@@ -140,7 +140,7 @@ internal static class AdminTables
         {
             t.Add("S", v.User, v.Database, "none", v.State, v.Addr, v.Port, v.LocalAddr, v.LocalPort, v.ConnectTime,
                 v.RequestTime, 0, 0, v.CloseNeeded, Ptr('S', v.Worker, v.Id),
-                v.Link is { } l ? Ptr('C', v.Worker, l) : "", v.RemotePid, "", v.ApplicationName, 0, v.Id);
+                v.Link is { } l ? Ptr('C', v.Worker, l) : "", v.RemotePid, v.Tls, v.ApplicationName, 0, v.Id);
         }
         return t;
     }

@@ -20,4 +20,6 @@ internal sealed record ServerInfo
     public long? Link { get; init; }
     public int RemotePid { get; init; }
     public string ApplicationName { get; init; } = "";
+    /// <summary>TLS protocol and cipher of the server connection, or "" when plain.</summary>
+    public string Tls { get; init; } = "";
 }

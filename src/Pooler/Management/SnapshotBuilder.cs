@@ -104,6 +104,7 @@ internal static class SnapshotBuilder
             Link = owner?.Id,
             RemotePid = server.BackendKey?.ProcessId ?? 0,
             ApplicationName = owner?.Parameters.Get("application_name") ?? "",
+            Tls = server.TlsDescription ?? "",
         };
     }
 
