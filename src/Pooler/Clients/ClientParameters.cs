@@ -1,5 +1,6 @@
 // The client-visible parameters a client set for itself, re-applied on whichever server it gets next.
 using System.Text;
+using Pooler.Prepared;
 using Pooler.Servers;
 
 namespace Pooler.Clients;
@@ -41,39 +42,82 @@ internal sealed class ClientParameters
     public string? Get(string name) => _values.GetValueOrDefault(name);
 
     /// <summary>
-    /// SET statements for every tracked value that differs on <paramref name="server"/>, or null when in sync.
-    /// Values the server does not report are assumed on the server once set, since it cannot tell us otherwise.
+    /// Settings the client changed with SET (observed in its statements and committed), as SQL text: name → value.
+    /// These cover what the server does not report (search_path before PostgreSQL 18, statement_timeout, work_mem,
+    /// role, ...); they take precedence over a startup value of the same name.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> SessionSettings => _settings;
+
+    private readonly Dictionary<string, string> _settings = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A committed SET / RESET / RESET ALL of the client's (for parameters the server does not report).</summary>
+    public void Apply(SqlCommand command)
+    {
+        switch (command.Kind)
+        {
+            case SqlCommandKind.Set:
+                _settings[command.Name!] = command.Value!;
+                break;
+            case SqlCommandKind.Reset:
+                _settings.Remove(command.Name!);
+                break;
+            case SqlCommandKind.ResetAll:
+                foreach (var name in _settings.Keys.ToList())
+                {
+                    if (!SessionSettingsRules.SurvivesResetAll(name))
+                        _settings.Remove(name);
+                }
+                break;
+        }
+    }
+
+    /// <summary>DISCARD ALL: back to the session defaults (startup values stay: they are the defaults).</summary>
+    public void ClearSessionSettings() => _settings.Clear();
+
+    /// <summary>
+    /// The statements that bring <paramref name="server"/> to this client's settings, or null when in sync. Reported
+    /// parameters are compared with what the server reported; for the others the server keeps a record of what the
+    /// pooler (or a client's observed SET) changed there, and anything the client did not set is RESET.
     /// </summary>
     public string? BuildSync(ServerConnection server)
     {
         StringBuilder? sql = null;
+        Dictionary<string, string>? wanted = null;
         foreach (var (name, value) in _values)
         {
+            if (!server.IsReported(name))
+            {
+                (wanted ??= new(StringComparer.OrdinalIgnoreCase))[name] = SessionSettingsRules.QuoteLiteral(value);
+                continue;
+            }
             if (server.Parameters.TryGetValue(name, out var current) && current == value)
                 continue;
             sql ??= new StringBuilder();
-            sql.Append("SET ").Append(QuoteIdentifier(name)).Append(" TO ").Append(QuoteLiteral(value)).Append(';');
-            if (!server.Parameters.ContainsKey(name) || IsUnreported(server, name))
-                server.AssumeParameter(name, value);
+            sql.Append("SET ").Append(SessionSettingsRules.QuoteIdentifier(name)).Append(" TO ")
+                .Append(SessionSettingsRules.QuoteLiteral(value)).Append(';');
+        }
+        foreach (var (name, value) in _settings)
+            (wanted ??= new(StringComparer.OrdinalIgnoreCase))[name] = value;
+        if (wanted is not null)
+        {
+            foreach (var (name, value) in wanted)
+            {
+                if (server.SessionSettings.TryGetValue(name, out var current) && current == value)
+                    continue;
+                (sql ??= new StringBuilder()).Append(SessionSettingsRules.SetStatement(name, value)).Append(';');
+                server.RecordSessionSetting(name, value);
+            }
+        }
+        if (server.SessionSettings.Count > 0)
+        {
+            foreach (var name in server.SessionSettings.Keys.ToList())
+            {
+                if (wanted is not null && wanted.ContainsKey(name))
+                    continue;
+                (sql ??= new StringBuilder()).Append(SessionSettingsRules.ResetStatement(name)).Append(';');
+                server.ForgetSessionSetting(name);
+            }
         }
         return sql?.ToString();
     }
-
-    private static bool IsUnreported(ServerConnection server, string name)
-    {
-        foreach (var (n, _) in server.ParameterList())
-        {
-            if (string.Equals(n, name, StringComparison.OrdinalIgnoreCase))
-                return false;
-        }
-        return true;
-    }
-
-    private static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
-
-    /// <summary>
-    /// An escape-string literal (E'...'), so the meaning does not depend on standard_conforming_strings, which is
-    /// itself one of the values being set.
-    /// </summary>
-    private static string QuoteLiteral(string value) => "E'" + value.Replace("\\", "\\\\").Replace("'", "''") + "'";
 }

@@ -11,13 +11,15 @@ namespace Pooler.Clients;
 
 internal sealed partial class ClientSession
 {
-    // Only Terminate is needed whole; every other message streams through in pieces (COPY, huge Bind).
+    // Only Terminate is needed whole; every other message streams through in pieces (COPY, huge Bind). Transaction
+    // and statement mode also hold Parse/Bind/Describe/Close/Execute/Query whole to rewrite them (ConfigureTracking).
     private readonly MessageScanner _scanner = new(MessageCodeSet.Of(FrontendMessageCode.Terminate), 0);
 
     /// <summary>The forwarding loop: take a server when a message starts, write the bytes through, flush per read.</summary>
     private async ValueTask<SessionEnd> ForwardAsync()
     {
         _scanner.MaxForwardBodyLength = _rt.Options.MaxPacketSize - 4;
+        ConfigureTracking();
         ReadResult read = default;
         var haveRead = false;
         while (true)
@@ -49,7 +51,7 @@ internal sealed partial class ClientSession
                     end = SessionEnd.ClientClosed;
                     break;
                 }
-                if (scan.Status is ScanStatus.MessageStart or ScanStatus.Frame)
+                if (scan.Status is ScanStatus.MessageStart or ScanStatus.Frame or ScanStatus.LargeMessageStart)
                 {
                     if (_server is null)
                     {
@@ -83,12 +85,20 @@ internal sealed partial class ClientSession
                         _server!.PendingReady++;
                         PoolStats.OnQueryStart(_server.Clock, _server.Pool.Time.GetTimestamp());
                     }
+                    CountUnsynced(_server!, scan.Code);
                 }
                 var server = _server!;
                 if (!server.Output.IsReady)
                     await server.Output.WaitReadyAsync();
-                foreach (var segment in scan.Bytes)
-                    server.Output.Writer.Write(segment.Span);
+                if (!TracksReplies || !ForwardTracked(scan, server, out var invalid))
+                {
+                    foreach (var segment in scan.Bytes)
+                        server.Output.Writer.Write(segment.Span);
+                }
+                else if (invalid is not null)
+                {
+                    end = Fail(SessionEnd.ProtocolViolation, SqlState.ProtocolViolation, invalid);
+                }
                 server.Pool.Stats.Received += scan.Bytes.Length;
                 written = server;
             }
@@ -100,6 +110,8 @@ internal sealed partial class ClientSession
                 // The server's read loop reports the loss with the server's own error when it has one.
                 end ??= Fail(SessionEnd.ServerLost, SqlState.ConnectionFailure, "server connection lost");
             }
+            if (written is not null && TracksReplies && written == _server)
+                await DrainSynthesisedAsync(written);
             if (end is { } e)
                 return e;
             if (_requestedEnd is { } late)
@@ -151,10 +163,29 @@ internal sealed partial class ClientSession
         server.Link(this);
         server.Clock.Reset();
         pool.Stats.ServerAssignmentCount++;
+        server.BeginExchange(TracksReplies);
         _server = server;
         if (Log.IsEnabled(Serilog.Events.LogEventLevel.Verbose))
             Log.Verbose("linked {Server}", server.Name);
         return null;
+    }
+
+    /// <summary>
+    /// Extended-protocol messages make the server unsafe to hand over until their Sync: after an error it skips to
+    /// Sync, so a server released with unsynced messages would ignore its next client's queries.
+    /// </summary>
+    private static void CountUnsynced(ServerConnection server, byte code)
+    {
+        switch ((FrontendMessageCode)code)
+        {
+            case FrontendMessageCode.Parse or FrontendMessageCode.Bind or FrontendMessageCode.Describe
+                or FrontendMessageCode.Execute or FrontendMessageCode.Close:
+                server.UnsyncedMessages++;
+                break;
+            case FrontendMessageCode.Sync:
+                server.UnsyncedMessages = 0;
+                break;
+        }
     }
 
     /// <summary>Queue SETs for the tracked parameters where the linked server differs from this client.</summary>
@@ -174,8 +205,15 @@ internal sealed partial class ClientSession
     {
         if (server == _server)
             RestartClientTimeouts();
+        // Not while messages of the client's are still unanswered or unsynced (a pipeline split across reads).
         if (server != _server || server.PendingReady > 0)
             return;
+        if (server.HasUnfinishedExchange)
+        {
+            if (Log.IsEnabled(Serilog.Events.LogEventLevel.Verbose))
+                Log.Verbose("{Server} kept: {Exchange}", server.Name, server.DescribeExchange());
+            return;
+        }
         if (_rt.Draining && status == TransactionStatus.Idle)
             RequestEnd(SessionEnd.Shutdown, null); // graceful stop: this transaction is done, the session may end
         switch (Mode)

@@ -8,9 +8,11 @@ namespace Pooler.Servers;
 
 internal sealed partial class ServerConnection
 {
-    // Whole: what changes our state. Everything else (DataRow, CopyData, ...) streams through in pieces.
+    // Whole: what changes our state (CommandComplete for the tags of SET, COMMIT, DISCARD ALL). Everything else
+    // (DataRow, CopyData, ...) streams through in pieces.
     private readonly MessageScanner _scanner = new(
-        MessageCodeSet.Of(BackendMessageCode.ReadyForQuery, BackendMessageCode.ParameterStatus, BackendMessageCode.ErrorResponse),
+        MessageCodeSet.Of(BackendMessageCode.ReadyForQuery, BackendMessageCode.ParameterStatus, BackendMessageCode.ErrorResponse,
+            BackendMessageCode.CommandComplete),
         MaxLoginMessage);
 
     private bool _internalQueryFailed;
@@ -31,6 +33,7 @@ internal sealed partial class ServerConnection
             while (State != ServerState.Closed && lost is null)
             {
                 var read = await input.ReadAsync();
+                _readerBusy = true;
                 var buffer = read.Buffer;
                 GuardedOutput? written = null;
                 while (lost is null)
@@ -44,6 +47,14 @@ internal sealed partial class ServerConnection
                         break;
                     }
                     var forwardTo = SwallowReady == 0 && State == ServerState.Linked ? Owner?.Output : null;
+                    if (forwardTo is not null && TracksReplies)
+                    {
+                        // The decision for a message is made at its first bytes and holds for its later pieces.
+                        if (scan.Status != ScanStatus.Forward && (lost = OnTrackedReply(scan, out _forwardCurrent)) is not null)
+                            break;
+                        if (!_forwardCurrent)
+                            forwardTo = null;
+                    }
                     if (forwardTo is not null)
                     {
                         if (!forwardTo.IsReady)
@@ -52,6 +63,15 @@ internal sealed partial class ServerConnection
                             forwardTo.Writer.Write(segment.Span);
                         Pool.Stats.Sent += scan.Bytes.Length;
                         written = forwardTo;
+                    }
+                    // Replies the pooler answers itself go out as soon as everything before them has.
+                    if (TracksReplies && !_scanner.InMessage && _replies.Count > 0 && _replies.Peek().IsSynthesised
+                        && State == ServerState.Linked && Owner?.Output is { } synthTo)
+                    {
+                        if (!synthTo.IsReady)
+                            await synthTo.WaitReadyAsync();
+                        if (DrainSynthesised(synthTo.Writer))
+                            written = synthTo;
                     }
                     if (scan.Status == ScanStatus.Frame)
                         lost = OnFrame(scan.Frame, forwarded: forwardTo is not null);
@@ -62,6 +82,15 @@ internal sealed partial class ServerConnection
                 // A failed flush means the client is gone; its session notices on its own input and cleans up.
                 if (written is not null)
                     await written.FlushAsync();
+                // The client's loop may have added synthesised replies while this loop was busy (and could not write them).
+                while (TracksReplies && !_scanner.InMessage && State == ServerState.Linked && Owner?.Output is { } lateTo
+                       && _replies.Count > 0 && _replies.Peek().IsSynthesised)
+                {
+                    await lateTo.WaitReadyAsync();
+                    if (DrainSynthesised(lateTo.Writer))
+                        await lateTo.FlushAsync();
+                }
+                _readerBusy = false;
                 if (read.IsCompleted || read.IsCanceled)
                     lost ??= new PoolError(SqlState.ConnectionFailure, "server closed the connection unexpectedly");
             }

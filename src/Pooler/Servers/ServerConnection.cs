@@ -125,7 +125,7 @@ internal sealed partial class ServerConnection : IPooledServer
             Pool.Release(this, reusable: false);
             return;
         }
-        if (PendingReady > SwallowReady)
+        if (PendingReady > SwallowReady || HasUnfinishedExchange)
         {
             State = ServerState.Cleaning;
             SendCancel();
@@ -153,6 +153,7 @@ internal sealed partial class ServerConnection : IPooledServer
         {
             WriteInternalQuery(resetQuery!);
             ForgetAssumedParameters();
+            ForgetSessionState();
         }
         if (!await Output.FlushAsync())
         {

@@ -20,9 +20,7 @@ public sealed class BenchThroughPoolerTests(PostgresFixture fixture) : IAsyncLif
     [Theory]
     [InlineData("simple")]
     [InlineData("extended")]
-    // Fails today with 42P05 (duplicate prepared statement): the pooler does not track named statements across
-    // server connections in transaction mode yet (DESIGN.md section 5). Unskip when that lands.
-    [InlineData("prepared", Skip = "pooler: prepared-statement tracking in transaction mode not built yet (42P05)")]
+    [InlineData("prepared")]
     public async Task Run_TpcbLikeThroughPooler_AllTransactionsSucceed(string mode)
     {
         await using var pooler = await PoolerHarness.StartAsync(Pg, null,
