@@ -128,7 +128,8 @@ internal static class AdminTables
         {
             t.Add("C", c.User, c.Database, "none", c.State, c.Addr, c.Port, c.LocalAddr, c.LocalPort, c.ConnectTime,
                 c.RequestTime, c.WaitUs / 1_000_000, c.WaitUs % 1_000_000, 0, Ptr('C', c.Worker, c.Id),
-                c.Link is { } l ? Ptr('S', c.Worker, l) : "", 0, c.Tls ? "TLS" : "", c.ApplicationName, 0, c.Id);
+                c.Link is { } l ? Ptr('S', c.Worker, l) : "", 0, c.TlsDescription is { Length: > 0 } tls ? tls : c.Tls ? "TLS" : "",
+                c.ApplicationName, 0, c.Id);
         }
         return t;
     }

@@ -43,6 +43,7 @@ internal sealed partial class ClientSession
             Link = _server?.Id,
             ApplicationName = Parameters.Get("application_name") ?? "",
             Tls = IsTls,
+            TlsDescription = TlsDescription ?? "",
             IsAdmin = _isAdminConsole,
         };
     }

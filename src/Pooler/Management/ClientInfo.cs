@@ -20,5 +20,7 @@ internal sealed record ClientInfo
     public long? Link { get; init; }
     public string ApplicationName { get; init; } = "";
     public bool Tls { get; init; }
+    /// <summary>"TLSv1.3/TLS_AES_256_GCM_SHA384" on a TLS connection (the `tls` column), else empty.</summary>
+    public string TlsDescription { get; init; } = "";
     public bool IsAdmin { get; init; }
 }

@@ -123,4 +123,31 @@ public abstract class TlsServerTests(TlsPostgresFixture fixture)
         Assert.True(await pooler.Instance.Engine.Invoke(() =>
             pooler.Instance.Runtime.Sessions.Any(s => s.SaslMechanism == "SCRAM-SHA-256-PLUS")));
     }
+
+    [Fact]
+    public async Task ShowClientsAndServers_TlsColumn_ProtocolAndCipher()
+    {
+        var (cert, key) = Certs.IssueServer("pooler-show-" + Backend, "localhost", "127.0.0.1");
+        await using var pooler = await StartAsync(TlsMode.VerifyFull, Certs.CaFile, o => o with
+        {
+            AdminUsers = [PostgresServer.TrustUser],
+            ClientTlsSslMode = TlsMode.Require,
+            ClientTlsCertFile = cert,
+            ClientTlsKeyFile = key,
+        });
+        var b = new NpgsqlConnectionStringBuilder(pooler.ConnectionString()) { SslMode = SslMode.Require, GssEncryptionMode = GssEncryptionMode.Disable };
+        await using var c = new NpgsqlConnection(b.ConnectionString);
+        await c.OpenAsync();
+        await new NpgsqlCommand("SELECT 1", c).ExecuteScalarAsync();
+
+        var show = await ProcessRunner.RunAsync(PgTools.Psql,
+            ["-X", "-w", "-A", "-t", "-c", "SHOW CLIENTS", "-c", "SHOW SERVERS",
+                $"host=127.0.0.1 port={pooler.Port} user={PostgresServer.TrustUser} dbname=pgbouncer sslmode=require gssencmode=disable"],
+            environment: new Dictionary<string, string?> { ["PGHOST"] = null, ["PGPORT"] = null, ["LC_ALL"] = "C" });
+
+        Assert.True(show.Succeeded, show.StdErr);
+        var rows = show.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(rows, r => r.StartsWith("C|", StringComparison.Ordinal) && r.Contains("|TLSv1.3/TLS_"));
+        Assert.Contains(rows, r => r.StartsWith("S|", StringComparison.Ordinal) && r.Contains("|TLSv1.3/TLS_"));
+    }
 }
