@@ -260,6 +260,31 @@ public sealed class PreparedStatementTests(PostgresFixture fixture, ITestOutputH
             await c.DisposeAsync();
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task Set_UnreportedParameters_FollowTheClientAndNeverLeak()
+    {
+        // pool_size 1: both clients share one server, so anything not restored would leak.
+        await using var pooler = await PoolerHarness.StartAsync(Pg, o => o with { DefaultPoolSize = 1 });
+        await using var a = await pooler.OpenAsync();
+        await using var b = await pooler.OpenAsync();
+        var defaultTimeout = await b.ScalarAsync("SHOW statement_timeout");
+
+        await a.ExecAsync("SET statement_timeout = 4321; SET search_path TO pg_catalog, public");
+        Assert.Equal(defaultTimeout, await b.ScalarAsync("SHOW statement_timeout"));
+        Assert.Equal("\"$user\", public", await b.ScalarAsync("SHOW search_path"));
+        Assert.Equal("4321ms", await a.ScalarAsync("SHOW statement_timeout"));
+        Assert.Equal("pg_catalog, public", await a.ScalarAsync("SHOW search_path"));
+
+        // A SET in a rolled-back transaction is undone by PostgreSQL, and so in the pooler's record.
+        await a.ExecAsync("BEGIN; SET statement_timeout = 999; ROLLBACK");
+        Assert.Equal(defaultTimeout, await b.ScalarAsync("SHOW statement_timeout"));
+        Assert.Equal("4321ms", await a.ScalarAsync("SHOW statement_timeout"));
+
+        await a.ExecAsync("RESET statement_timeout");
+        Assert.Equal(defaultTimeout, await b.ScalarAsync("SHOW statement_timeout"));
+        Assert.Equal(defaultTimeout, await a.ScalarAsync("SHOW statement_timeout"));
+    }
+
     private static string ErrorCode(byte[] body)
     {
         for (var i = 0; i < body.Length && body[i] != 0;)
