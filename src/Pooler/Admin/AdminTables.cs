@@ -129,7 +129,7 @@ internal static class AdminTables
             t.Add("C", c.User, c.Database, "none", c.State, c.Addr, c.Port, c.LocalAddr, c.LocalPort, c.ConnectTime,
                 c.RequestTime, c.WaitUs / 1_000_000, c.WaitUs % 1_000_000, 0, Ptr('C', c.Worker, c.Id),
                 c.Link is { } l ? Ptr('S', c.Worker, l) : "", 0, c.TlsDescription is { Length: > 0 } tls ? tls : c.Tls ? "TLS" : "",
-                c.ApplicationName, 0, c.Id);
+                c.ApplicationName, c.PreparedStatements, c.Id);
         }
         return t;
     }
@@ -141,7 +141,7 @@ internal static class AdminTables
         {
             t.Add("S", v.User, v.Database, "none", v.State, v.Addr, v.Port, v.LocalAddr, v.LocalPort, v.ConnectTime,
                 v.RequestTime, 0, 0, v.CloseNeeded, Ptr('S', v.Worker, v.Id),
-                v.Link is { } l ? Ptr('C', v.Worker, l) : "", v.RemotePid, v.Tls, v.ApplicationName, 0, v.Id);
+                v.Link is { } l ? Ptr('C', v.Worker, l) : "", v.RemotePid, v.Tls, v.ApplicationName, v.PreparedStatements, v.Id);
         }
         return t;
     }

@@ -45,6 +45,7 @@ internal sealed partial class ClientSession
             Tls = IsTls,
             TlsDescription = TlsDescription ?? "",
             IsAdmin = _isAdminConsole,
+            PreparedStatements = PreparedStatementCount,
         };
     }
 

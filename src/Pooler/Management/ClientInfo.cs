@@ -23,4 +23,6 @@ internal sealed record ClientInfo
     /// <summary>"TLSv1.3/TLS_AES_256_GCM_SHA384" on a TLS connection (the `tls` column), else empty.</summary>
     public string TlsDescription { get; init; } = "";
     public bool IsAdmin { get; init; }
+    /// <summary>Named statements this client has prepared (transaction/statement mode tracking).</summary>
+    public int PreparedStatements { get; init; }
 }

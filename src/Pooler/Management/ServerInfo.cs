@@ -22,4 +22,6 @@ internal sealed record ServerInfo
     public string ApplicationName { get; init; } = "";
     /// <summary>TLS protocol and cipher of the server connection, or "" when plain.</summary>
     public string Tls { get; init; } = "";
+    /// <summary>Statements in this server's prepared-statement cache.</summary>
+    public int PreparedStatements { get; init; }
 }

@@ -105,6 +105,7 @@ internal static class SnapshotBuilder
             RemotePid = server.BackendKey?.ProcessId ?? 0,
             ApplicationName = owner?.Parameters.Get("application_name") ?? "",
             Tls = server.TlsDescription ?? "",
+            PreparedStatements = server.PreparedStatementCount,
         };
     }
 

@@ -77,6 +77,28 @@ public sealed class AdminConsoleTests(PostgresFixture fixture)
         Assert.All(stats.Columns.Skip(1), c => Assert.Equal(20u, c.TypeOid));
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task ShowClientsServers_AfterExplicitPrepare_CountPreparedStatements()
+    {
+        await using var pooler = await StartAsync();
+        await using var app = await pooler.OpenAsync();
+        await using (var cmd = new NpgsqlCommand("SELECT $1::int + 1", app))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = 41 });
+            await cmd.PrepareAsync();
+            Assert.Equal(42, await cmd.ExecuteScalarAsync());
+        }
+        await using var console = await ConsoleAsync(pooler);
+
+        var clients = await console.QueryAsync("SHOW CLIENTS");
+        var servers = await console.QueryAsync("SHOW SERVERS");
+
+        var client = Assert.Single(clients.Records, r => r["database"] == PostgresServer.Database);
+        Assert.Equal("1", client["prepared_statements"]);
+        var server = Assert.Single(servers.Records, r => r["database"] == PostgresServer.Database);
+        Assert.Equal("1", server["prepared_statements"]);
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task ShowStats_AfterPgBenchTransactions_XactCountGrowsByN()
     {
