@@ -34,34 +34,8 @@ internal sealed partial class PoolerInstance : IAsyncDisposable
         _acceptLoops.Add(AcceptLoopAsync(listener));
     }
 
-    private async Task AcceptLoopAsync(IoListener listener)
-    {
-        while (true)
-        {
-            IoConnection? conn;
-            try
-            {
-                conn = await listener.AcceptAsync();
-            }
-            catch (Exception ex) when (ex is ObjectDisposedException or OperationCanceledException)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                _log.Error(ex, "accept on {EndPoint} failed", listener.LocalEndPoint);
-                continue;
-            }
-            if (conn is null)
-                break;
-            if (Runtime.ShuttingDown)
-            {
-                conn.Abort(ShutdownKind.Aborted);
-                continue;
-            }
-            _ = new ClientSession(Runtime, conn).RunAsync();
-        }
-    }
+    private Task AcceptLoopAsync(IoListener listener) =>
+        ClientAcceptLoop.RunAsync(listener, _log, () => Runtime.ShuttingDown, conn => _ = new ClientSession(Runtime, conn).RunAsync());
 
     /// <summary>
     /// Stop: close the listeners, end every session with 57P01 (servers are released and closed with Terminate),

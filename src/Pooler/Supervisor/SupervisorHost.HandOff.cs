@@ -3,40 +3,15 @@ using System.Buffers;
 using Pooler.Config;
 using Pooler.Io;
 using Pooler.Protocol;
+using Pooler.Hosting;
 using Pooler.Workers;
 
 namespace Pooler.Supervisor;
 
 internal sealed partial class SupervisorHost
 {
-    private async Task AcceptLoopAsync(IoListener listener)
-    {
-        while (true)
-        {
-            IoConnection? conn;
-            try
-            {
-                conn = await listener.AcceptAsync();
-            }
-            catch (Exception ex) when (ex is ObjectDisposedException or OperationCanceledException)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                _log.Error(ex, "accept on {EndPoint} failed", listener.LocalEndPoint);
-                continue;
-            }
-            if (conn is null)
-                break;
-            if (_stopping)
-            {
-                conn.Abort(ShutdownKind.Aborted);
-                continue;
-            }
-            _ = HandOffAsync(conn);
-        }
-    }
+    private Task AcceptLoopAsync(IoListener listener) =>
+        ClientAcceptLoop.RunAsync(listener, _log, () => _stopping, conn => _ = HandOffAsync(conn));
 
     /// <summary>Read up to the packet that decides the worker, then pass the socket and every byte read so far.</summary>
     private async Task HandOffAsync(IoConnection conn)
