@@ -54,22 +54,7 @@ internal sealed class ManagementServer : IAsyncDisposable
         return new ManagementServer(listener, path, new ManagementDispatcher(backend, averages), log);
     }
 
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket peer;
-            try
-            {
-                peer = await _listener.AcceptAsync(_stop.Token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                break;
-            }
-            _ = ServeAsync(peer);
-        }
-    }
+    private Task AcceptLoopAsync() => SocketAcceptLoop.RunAsync(_listener, _stop.Token, ServeAsync);
 
     private async Task ServeAsync(Socket peer)
     {
