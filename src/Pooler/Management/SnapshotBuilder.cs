@@ -117,53 +117,38 @@ internal static class SnapshotBuilder
         {
             if (name == PoolerConfig.WildcardDatabase)
                 continue;
-            list.Add(new DatabaseInfo
-            {
-                Name = name,
-                Host = db.Host,
-                Port = db.Port,
-                DbName = db.ServerDbName(name),
-                ForceUser = db.User,
-                PoolSize = db.PoolSize ?? options.DefaultPoolSize,
-                MinPoolSize = db.MinPoolSize ?? options.MinPoolSize,
-                ReservePoolSize = db.ReservePoolSize ?? options.ReservePoolSize,
-                ServerLifetimeSeconds = (int)options.ServerLifetime.TotalSeconds,
-                PoolMode = db.PoolMode?.ToConfigName(),
-                MaxConnections = db.MaxDbConnections ?? options.MaxDbConnections,
-                CurrentConnections = manager.Counters.ServersOfDatabase(name),
-                MaxClientConnections = options.MaxDbClientConnections,
-                CurrentClientConnections = clients.Count(c => c.Database == name),
-                Paused = manager.IsPaused(name),
-                Disabled = manager.IsDisabled(name),
-            });
+            list.Add(Describe(name, db));
         }
         // Databases served only through "*" show up once they have a pool, as PgBouncer's auto-created entries do.
         if (config.Databases.TryGetValue(PoolerConfig.WildcardDatabase, out var wildcard))
         {
             foreach (var name in manager.Pools.Select(p => p.Key.Database).Distinct().Where(n => !config.Databases.ContainsKey(n)).Order(StringComparer.Ordinal))
             {
-                list.Add(new DatabaseInfo
-                {
-                    Name = name,
-                    Host = wildcard.Host,
-                    Port = wildcard.Port,
-                    DbName = wildcard.ServerDbName(name),
-                    ForceUser = wildcard.User,
-                    PoolSize = wildcard.PoolSize ?? options.DefaultPoolSize,
-                    MinPoolSize = wildcard.MinPoolSize ?? options.MinPoolSize,
-                    ReservePoolSize = wildcard.ReservePoolSize ?? options.ReservePoolSize,
-                    ServerLifetimeSeconds = (int)options.ServerLifetime.TotalSeconds,
-                    PoolMode = wildcard.PoolMode?.ToConfigName(),
-                    MaxConnections = wildcard.MaxDbConnections ?? options.MaxDbConnections,
-                    CurrentConnections = manager.Counters.ServersOfDatabase(name),
-                    MaxClientConnections = options.MaxDbClientConnections,
-                    CurrentClientConnections = clients.Count(c => c.Database == name),
-                    Paused = manager.IsPaused(name),
-                    Disabled = manager.IsDisabled(name),
-                });
+                list.Add(Describe(name, wildcard));
             }
         }
         return list;
+
+        // An entry of its own, or a database served through "*": both rows are built from the entry's options.
+        DatabaseInfo Describe(string name, DatabaseOptions db) => new()
+        {
+            Name = name,
+            Host = db.Host,
+            Port = db.Port,
+            DbName = db.ServerDbName(name),
+            ForceUser = db.User,
+            PoolSize = db.PoolSize ?? options.DefaultPoolSize,
+            MinPoolSize = db.MinPoolSize ?? options.MinPoolSize,
+            ReservePoolSize = db.ReservePoolSize ?? options.ReservePoolSize,
+            ServerLifetimeSeconds = (int)options.ServerLifetime.TotalSeconds,
+            PoolMode = db.PoolMode?.ToConfigName(),
+            MaxConnections = db.MaxDbConnections ?? options.MaxDbConnections,
+            CurrentConnections = manager.Counters.ServersOfDatabase(name),
+            MaxClientConnections = options.MaxDbClientConnections,
+            CurrentClientConnections = clients.Count(c => c.Database == name),
+            Paused = manager.IsPaused(name),
+            Disabled = manager.IsDisabled(name),
+        };
     }
 
     private static List<UserInfo> Users(PoolerConfig config, PoolManager manager, List<ClientInfo> clients)
