@@ -115,9 +115,19 @@ internal sealed partial class ClientSession
     private void LeaveQueue(Task<AcquireResult> acquireTask)
     {
         _waitCancel?.Cancel();
-        // Cancellation completes the waiter synchronously, unless the pool had already handed it a server.
+        // The pool completes waiters through a post to the loop, so the answer (a cancellation, or a server the
+        // pool handed over just before) may still be on its way: give back whatever it turns out to be.
         if (acquireTask.IsCompletedSuccessfully)
             GiveBack(acquireTask.Result);
+        else if (!acquireTask.IsCompleted)
+            _ = GiveBackWhenAnsweredAsync(acquireTask, _route!.Pool);
+    }
+
+    private static async Task GiveBackWhenAnsweredAsync(Task<AcquireResult> acquireTask, Pool pool)
+    {
+        var result = await acquireTask;
+        if (result.Status == AcquireStatus.Acquired && result.Server is ServerConnection server)
+            pool.Release(server, reusable: server.IsUsable);
     }
 
     private void GiveBack(AcquireResult result)
