@@ -70,9 +70,9 @@ def rss_kb(pid):
 
 
 def context_switches(pid):
-    """(voluntary + involuntary switches, live threads) summed over every thread of the tree. Threads that exit
-    take their counts with them, so a difference over a window can undercount (never overcount)."""
-    total = threads = 0
+    """{(pid, tid): voluntary + involuntary switches} for every live thread of the tree. A thread that exits takes
+    its count with it, so compare two snapshots thread by thread (see idle.wakeups_per_second)."""
+    out = {}
     for p in tree(pid):
         try:
             tids = os.listdir(f"/proc/{p}/task")
@@ -81,6 +81,5 @@ def context_switches(pid):
         for t in tids:
             v = _status(f"/proc/{p}/task/{t}/status", {"voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"})
             if v:
-                threads += 1
-                total += sum(v.values())
-    return total, threads
+                out[(p, t)] = sum(v.values())
+    return out
