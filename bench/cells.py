@@ -40,7 +40,7 @@ def _pgbench_latencies(prefix):
 
 def _pgbench(cfg, port, scenario, clients, logdir, tag):
     args, _, env = SCENARIOS[scenario]
-    prefix = os.path.join(logdir, tag)
+    prefix = os.path.join(logdir, tag + "-txlog")   # pgbench writes PREFIX.PID[.THREAD]; not to be confused with TAG.log
     cmd = [cfg["pgbench"], "-h", "127.0.0.1", "-p", str(port), "-U", cfg["user"], "-n",
            "-c", str(clients), "-j", str(min(cfg["threads"], clients)), "-T", str(cfg["dur"]),
            "-l", "--log-prefix=" + prefix, *args, cfg["db"]]
@@ -97,7 +97,7 @@ def run(cfg, rnd, tool, target, scenario, clients, pg_pid, logdir):
     with open(os.path.join(logdir, tag + ".log"), "w+") as logf:
         p = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT, env=env)
         try:
-            rc = p.wait(timeout=cfg["dur"] + 120)
+            rc = p.wait(timeout=cfg["dur"] + 60)
         except subprocess.TimeoutExpired:
             p.kill()
             rc = p.wait()
