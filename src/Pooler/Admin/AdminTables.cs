@@ -147,7 +147,8 @@ internal static class AdminTables
     }
 
     // PgBouncer shows object addresses; ours are stable names that also say which worker holds the object.
-    private static string Ptr(char kind, int worker, long id) => $"{kind}-{worker}-{id}";
+    // Stable names rather than memory addresses; the number is the worker-local one (the id column is global).
+    private static string Ptr(char kind, int worker, long id) => $"{kind}-{worker}-{ClientIds.LocalOf(id)}";
 
     public static AdminTable Databases(AdminSnapshot s)
     {

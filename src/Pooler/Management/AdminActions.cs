@@ -47,7 +47,7 @@ internal static class AdminActions
                 }
                 return Done(AdminResult.Ok($"KILL ({killed} clients)"));
             case AdminCommandKind.KillClient:
-                var victim = rt.Sessions.FirstOrDefault(s => s.Id == command.ClientId);
+                var victim = rt.Sessions.FirstOrDefault(s => ClientIds.Global(rt.WorkerId, s.Id) == command.ClientId);
                 if (victim is null)
                     return Done(AdminResult.Error(AdminOutcome.NotFound, "kill_client.not_found", $"no such client: {command.ClientId}"));
                 victim.Kill("terminating connection due to administrator command (KILL_CLIENT)");

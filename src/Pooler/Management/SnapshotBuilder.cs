@@ -16,7 +16,8 @@ internal static class SnapshotBuilder
         var config = rt.Config;
         var manager = rt.Manager;
         var sessions = rt.Sessions.ToList();
-        var clients = sessions.Select(s => s.Describe(rt.WorkerId, now)).OrderBy(c => c.Id).ToList();
+        var clients = sessions.Select(s => s.Describe(rt.WorkerId, now))
+            .Select(c => c with { Id = ClientIds.Global(rt.WorkerId, c.Id) }).OrderBy(c => c.Id).ToList();
 
         var pools = new List<PoolInfo>();
         var servers = new List<ServerInfo>();
@@ -101,7 +102,7 @@ internal static class SnapshotBuilder
             ConnectTime = server.ConnectedAt,
             RequestTime = server.ConnectedAt,
             CloseNeeded = pool.IsCloseNeeded(server),
-            Link = owner?.Id,
+            Link = owner is null ? null : ClientIds.Global(worker, owner.Id),
             RemotePid = server.BackendKey?.ProcessId ?? 0,
             ApplicationName = owner?.Parameters.Get("application_name") ?? "",
             Tls = server.TlsDescription ?? "",

@@ -77,6 +77,7 @@ internal sealed partial class SupervisorHost
         {
             _log.Warning(ex, "error during shutdown");
         }
+        await StopAdminServicesAsync();
         _engine.Dispose();
         _shared.Dispose();
         _log.Information("pooler stopped");

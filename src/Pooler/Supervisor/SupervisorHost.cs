@@ -57,6 +57,7 @@ internal sealed partial class SupervisorHost
         }
         var host = new SupervisorHost(config, log, count);
         await host.StartAsync();
+        host.StartAdminServices();
         using var current = PoolerHost.SetCurrent(host.ReloadAsync);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         host._stopRequest = stop;
@@ -165,6 +166,12 @@ internal sealed partial class SupervisorHost
                 case WorkerMessage.SnapshotPart when payload.Length >= 7:
                     ForwardPart(payload[1..].ToArray(), worker.Id);
                     break;
+                case WorkerMessage.AdminCommand when payload.Length >= 5:
+                    _ = AnswerWorkerCommandAsync(worker, payload[1..]);
+                    break;
+                case WorkerMessage.AdminResult:
+                    OnWorkerCommandResult(worker.Id, payload.Span[1..]);
+                    break;
             }
         }
     }
@@ -188,6 +195,11 @@ internal sealed partial class SupervisorHost
     private void ForwardPart(byte[] part, int source)
     {
         var origin = part[4];
+        if (origin == SupervisorOrigin)
+        {
+            OnSupervisorSnapshotPart(part, source);
+            return;
+        }
         if (origin >= _workers.Length || !_workers[origin].Alive)
             return;
         part[4] = (byte)source;
@@ -215,6 +227,7 @@ internal sealed partial class SupervisorHost
             return; // a stopping worker closes its channel first; its exit comes next and is waited for
         var exitCode = worker.Process is { HasExited: true } p ? p.ExitCode : (int?)null;
         worker.Reset();
+        OnAdminWorkerGone(worker.Id);
         _chooser.Forget(worker.Id);
         var wake = _shared.ReclaimWorker(worker.Id);
         _shared.SetWorker(worker.Id, 0);

@@ -22,6 +22,9 @@ internal sealed class WorkerProcess(int id)
 
     public RestartBackoff Backoff { get; } = new();
 
+    /// <summary>How many times a process was started in this slot (restarts = this − 1; `pooler admin workers`).</summary>
+    public int Starts { get; private set; }
+
     /// <summary>Clients handed to the current process (its live sessions = this − the ended count it publishes).</summary>
     public int Handed { get; set; }
 
@@ -46,6 +49,7 @@ internal sealed class WorkerProcess(int id)
         }
         Link = new WorkerLink(engine.OpenFdChannel(mine));
         Ready = false;
+        Starts++;
     }
 
     /// <summary>The process died (or its channel closed): drop the link.</summary>

@@ -1,5 +1,5 @@
-// The admin backend of a worker: snapshots cover every worker (fan-out through the supervisor and merge), RELOAD
-// and SHUTDOWN act on the whole process tree, other commands on this worker.
+// The admin backend of a worker: snapshots cover every worker (fan-out through the supervisor and merge); commands
+// go through the supervisor to every worker (WorkerAdminBackend.Commands.cs).
 using System.Text.Json;
 using Pooler.Management;
 
@@ -11,7 +11,7 @@ namespace Pooler.Workers;
 /// and forwards the pieces here; they are merged with <see cref="SnapshotMerge"/>. A worker that does not answer in
 /// <see cref="Timeout"/> is left out (its row in <c>Workers</c> says so by its absence).
 /// </summary>
-internal sealed class WorkerAdminBackend(LocalAdminBackend local, WorkerLink link, Hosting.PoolerRuntime rt) : IAdminBackend
+internal sealed partial class WorkerAdminBackend(LocalAdminBackend local, WorkerLink link, Hosting.PoolerRuntime rt) : IAdminBackend
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
@@ -51,7 +51,6 @@ internal sealed class WorkerAdminBackend(LocalAdminBackend local, WorkerLink lin
         return SnapshotMerge.Merge(parts);
     }
 
-    public Task<AdminResult> ExecuteAsync(AdminCommand command, AdminActor actor) => local.ExecuteAsync(command, actor);
 
     /// <summary>Loop thread: the supervisor asks for this worker's snapshot on behalf of <paramref name="origin"/>.</summary>
     public async Task AnswerAsync(int id, byte origin)

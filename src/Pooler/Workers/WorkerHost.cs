@@ -145,6 +145,12 @@ internal sealed class WorkerHost
             case WorkerMessage.SnapshotPart when payload.Length >= 6:
                 _admin!.OnPart(BitConverter.ToInt32(payload.Span), payload.Span[4], payload.Span[5] != 0, payload.Span[6..]);
                 break;
+            case WorkerMessage.AdminCommand when payload.Length >= 4:
+                _ = _admin!.ApplyAsync(payload);
+                break;
+            case WorkerMessage.AdminResult when payload.Length >= 4:
+                _admin!.OnCommandResult(payload.Span);
+                break;
             case WorkerMessage.Evict:
                 EvictIdle(instance.Runtime.Manager, System.Text.Encoding.UTF8.GetString(payload.Span));
                 break;

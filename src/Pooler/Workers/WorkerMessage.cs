@@ -33,4 +33,12 @@ internal enum WorkerMessage : byte
 
     /// <summary>Supervisor → origin: (int id, int count): how many workers were asked.</summary>
     SnapshotCount = (byte)'N',
+
+    /// <summary>An admin command as JSON (<see cref="WorkerAdminRequest"/>) after an int request id. Supervisor →
+    /// worker: apply it to this worker. Worker → supervisor: an admin console typed it; apply it to every worker.</summary>
+    AdminCommand = (byte)'K',
+
+    /// <summary>The answer to <see cref="AdminCommand"/>: int request id, then an <see cref="Management.AdminResult"/>
+    /// as JSON; worker → supervisor for one worker's part, supervisor → worker for the merged result.</summary>
+    AdminResult = (byte)'Q',
 }
