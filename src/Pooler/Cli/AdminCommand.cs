@@ -15,16 +15,18 @@ public sealed partial class AdminCommand : ICommand
 {
     public string Name => "admin";
 
-    public IReadOnlyList<string> Synopsis => ["admin [-c FILE | --socket PATH] [--json] COMMAND [ARGS]"];
+    public IReadOnlyList<string> Synopsis => ["admin [-c FILE | --socket PATH | --host H --port P --user U] [--json] COMMAND [ARGS]"];
 
     public string Summary => "Inspect and steer a running pooler through its management socket";
 
     public string Help => """
-        Usage: pooler admin [-c FILE | --socket PATH] [--json] COMMAND [ARGS]
+        Usage: pooler admin [-c FILE | --socket PATH | --host H --port P --user U] [--json] COMMAND [ARGS]
 
         Talks to a running pooler over its management socket (management_socket, by default
         <unix_socket_dir>/.s.PGSQL.<listen_port>.mgmt). -c FILE (or POOLER_CONFIG) finds the socket
-        from a configuration file; --socket gives it directly.
+        from a configuration file; --socket gives it directly. --host/--port/--user use the TCP
+        management_port instead: SCRAM-SHA-256 as an admin_users user, the password from
+        POOLER_ADMIN_PASSWORD or PGPASSWORD, else asked for on the terminal (never logged).
 
         Reading:   status | pools | clients | servers | stats | databases | users | workers
                    config get [KEY]
@@ -38,14 +40,14 @@ public sealed partial class AdminCommand : ICommand
 
         --json prints the whole answer as one JSON object: {"version", "command", "outcome", "code",
         "message", "result"}. Exit codes: 0 success; 1 refused or failed (outcome not "ok"), or the
-        pooler cannot be reached; 2 wrong command line. (--host/--port/--user for the TCP management
-        port are not implemented yet.)
+        pooler cannot be reached, or authentication failed; 2 wrong command line.
 
         """;
 
     public async Task<int> ExecuteAsync(IReadOnlyList<string> args, CommandContext context)
     {
         string? configPath = null, socketPath = null;
+        var tcp = new Dictionary<string, string>();
         var json = false;
         var rest = new List<string>();
         for (var i = 0; i < args.Count; i++)
@@ -66,8 +68,10 @@ public sealed partial class AdminCommand : ICommand
                     json = true;
                     break;
                 case "--host" or "--port" or "--user":
-                    context.Error.WriteLine("pooler admin: the TCP management port is not implemented yet; use --socket or -c FILE");
-                    return ExitCodes.Usage;
+                    if (i + 1 >= args.Count)
+                        return CommandLine.UsageError(context, $"admin: {args[i]} needs a value");
+                    tcp[args[i]] = args[++i];
+                    break;
                 default:
                     rest.Add(args[i]);
                     break;
@@ -78,7 +82,15 @@ public sealed partial class AdminCommand : ICommand
         if (BuildRequest(rest, out var request, out var waitTimeout) is { } usage)
             return CommandLine.UsageError(context, "admin: " + usage);
 
+        if (tcp.Count > 0)
+        {
+            if (!tcp.ContainsKey("--host") || !tcp.TryGetValue("--port", out var portText) || !tcp.ContainsKey("--user")
+                || !int.TryParse(portText, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+                return CommandLine.UsageError(context, "admin: --host, --port (a number) and --user go together");
+        }
         var configError = "";
+        if (tcp.Count > 0)
+            socketPath = "";
         socketPath ??= ResolveSocket(configPath ?? context.GetEnvironmentVariable("POOLER_CONFIG"), context, out configError);
         if (socketPath is null)
         {
@@ -90,9 +102,28 @@ public sealed partial class AdminCommand : ICommand
         Socket? socket = null;
         try
         {
-            socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath));
-            await using var stream = new NetworkStream(socket, ownsSocket: true);
+            Stream stream;
+            if (tcp.Count > 0)
+            {
+                socketPath = $"{tcp["--host"]}:{tcp["--port"]}";
+                socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                await socket.ConnectAsync(tcp["--host"], int.Parse(tcp["--port"], CultureInfo.InvariantCulture));
+                stream = new NetworkStream(socket, ownsSocket: true);
+                var password = context.GetEnvironmentVariable("POOLER_ADMIN_PASSWORD") ?? context.GetEnvironmentVariable("PGPASSWORD") ?? AskPassword(tcp["--user"]);
+                if (await ManagementScram.LogInAsync(stream, tcp["--user"], password) is { } refused)
+                {
+                    await stream.DisposeAsync();
+                    context.Error.WriteLine($"pooler admin: authentication as {tcp["--user"]} at {socketPath} failed: {refused}");
+                    return ExitCodes.Failure;
+                }
+            }
+            else
+            {
+                socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath));
+                stream = new NetworkStream(socket, ownsSocket: true);
+            }
+            await using var _stream = stream;
             await ManagementProtocol.WriteFrameAsync(stream, ManagementProtocol.Encode(request!));
             var payload = await ManagementProtocol.ReadFrameAsync(stream)
                 ?? throw new IOException("the pooler closed the connection without an answer");
@@ -113,6 +144,24 @@ public sealed partial class AdminCommand : ICommand
         else
             PrintHuman(response, context);
         return response.Outcome == "ok" ? ExitCodes.Ok : ExitCodes.Failure;
+    }
+
+    /// <summary>The password from the terminal without echo; from a redirected stdin, its first line.</summary>
+    private static string AskPassword(string user)
+    {
+        if (Console.IsInputRedirected)
+            return Console.ReadLine() ?? "";
+        Console.Error.Write($"Password for {user}: ");
+        var text = new System.Text.StringBuilder();
+        while (Console.ReadKey(intercept: true) is var key && key.Key != ConsoleKey.Enter)
+        {
+            if (key.Key == ConsoleKey.Backspace && text.Length > 0)
+                text.Length--;
+            else if (!char.IsControl(key.KeyChar))
+                text.Append(key.KeyChar);
+        }
+        Console.Error.WriteLine();
+        return text.ToString();
     }
 
     /// <summary>After a graceful SHUTDOWN was accepted: the pooler closes this connection once it has stopped.</summary>

@@ -17,6 +17,9 @@ internal sealed partial class PoolerInstance
 
     public MetricsServer? Metrics { get; private set; }
 
+    /// <summary>The TCP management port (SCRAM), when management_port is set.</summary>
+    public ManagementServer? ManagementTcp { get; private set; }
+
     /// <summary>Wire RELOAD and SHUTDOWN to this instance, and open the management socket and metrics endpoint.</summary>
     internal void StartAdminServices()
     {
@@ -34,7 +37,11 @@ internal sealed partial class PoolerInstance
             _services.Add(Management);
         }
         if (options.ManagementPort > 0)
-            _log.Warning("management_port {Port} is set, but the TCP management listener (SCRAM) is not implemented yet; use the management socket", options.ManagementPort);
+        {
+            ManagementTcp = ManagementServer.StartTcp(ManagementServer.TcpEndPoint(options), Runtime.Admin, () => averages ?? fallback,
+                ManagementAuth.FromOptions(options), _log);
+            _services.Add(ManagementTcp);
+        }
         if (options.MetricsPort > 0)
         {
             var address = options.MetricsAddr ?? options.ListenAddr.FirstOrDefault() ?? "127.0.0.1";

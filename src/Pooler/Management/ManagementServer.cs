@@ -1,4 +1,6 @@
-// The management Unix socket (mode 0600): accepts CLI connections and answers their JSON frames.
+// The management Unix socket (mode 0600) and the TCP management port (SCRAM first): accept CLI connections and
+// answer their JSON frames.
+using System.Net;
 using System.Net.Sockets;
 using Pooler.Stats;
 using Serilog;
@@ -20,11 +22,13 @@ internal sealed class ManagementServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
     private readonly string _path;
+    private readonly ManagementAuth? _auth;
 
-    private ManagementServer(Socket listener, string path, ManagementDispatcher dispatcher, ILogger log)
+    private ManagementServer(Socket listener, string path, ManagementDispatcher dispatcher, ILogger log, ManagementAuth? auth = null)
     {
         _listener = listener;
         _path = path;
+        _auth = auth;
         _dispatcher = dispatcher;
         _log = log;
         _acceptLoop = Task.Run(AcceptLoopAsync);
@@ -54,14 +58,59 @@ internal sealed class ManagementServer : IAsyncDisposable
         return new ManagementServer(listener, path, new ManagementDispatcher(backend, averages), log);
     }
 
+    /// <summary>
+    /// The TCP management port: every connection must first prove an admin_users password with SCRAM-SHA-256
+    /// (<see cref="ManagementScram"/>). No TLS yet: bind it to a trusted address.
+    /// </summary>
+    public static ManagementServer StartTcp(IPEndPoint endPoint, IAdminBackend backend, Func<StatsAverages> averages, ManagementAuth auth, ILogger log)
+    {
+        var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            listener.Bind(endPoint);
+            listener.Listen(16);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+        log.Information("management port on {EndPoint} (SCRAM-SHA-256 against admin_users)", listener.LocalEndPoint);
+        return new ManagementServer(listener, "", new ManagementDispatcher(backend, averages), log, auth);
+    }
+
+    public EndPoint LocalEndPoint => _listener.LocalEndPoint!;
+
+    /// <summary>management_port on the first listen_addr ("*" = every address), as the metrics endpoint.</summary>
+    public static IPEndPoint TcpEndPoint(Config.PoolerOptions options)
+    {
+        var address = options.ListenAddr.FirstOrDefault() ?? "127.0.0.1";
+        var ip = address == "*" ? IPAddress.Any : IPAddress.TryParse(address, out var parsed) ? parsed : Dns.GetHostAddresses(address)[0];
+        return new IPEndPoint(ip, options.ManagementPort);
+    }
+
     private Task AcceptLoopAsync() => SocketAcceptLoop.RunAsync(_listener, _stop.Token, ServeAsync);
 
     private async Task ServeAsync(Socket peer)
     {
-        var actor = new AdminActor("management socket", $"uid {PeerUid(peer)}");
+        var actor = _auth is null
+            ? new AdminActor("management socket", $"uid {PeerUid(peer)}")
+            : new AdminActor("management port", $"(unauthenticated)@{peer.RemoteEndPoint}");
         await using var stream = new NetworkStream(peer, ownsSocket: true);
         try
         {
+            if (_auth is not null)
+            {
+                using var login = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                login.CancelAfter(TimeSpan.FromSeconds(30));
+                if (await ManagementScram.AuthenticateAsync(stream, _auth, login.Token) is not { } user)
+                {
+                    _log.Warning("management port: authentication failed for {Peer}", peer.RemoteEndPoint);
+                    return;
+                }
+                actor = new AdminActor("management port", $"{user}@{peer.RemoteEndPoint}");
+            }
             while (!_stop.IsCancellationRequested)
             {
                 byte[]? payload;
@@ -122,7 +171,8 @@ internal sealed class ManagementServer : IAsyncDisposable
         }
         try
         {
-            File.Delete(_path);
+            if (_path.Length > 0)
+                File.Delete(_path);
         }
         catch (IOException)
         {

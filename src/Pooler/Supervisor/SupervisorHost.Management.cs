@@ -32,7 +32,10 @@ internal sealed partial class SupervisorHost
         if (options.ManagementSocketPath is { } path)
             _adminServices.Add(ManagementServer.Start(path, backend, () => _averages, _log));
         if (options.ManagementPort > 0)
-            _log.Warning("management_port {Port} is set, but the TCP management listener (SCRAM) is not implemented yet; use the management socket", options.ManagementPort);
+        {
+            _adminServices.Add(ManagementServer.StartTcp(ManagementServer.TcpEndPoint(options), backend, () => _averages,
+                ManagementAuth.FromOptions(options), _log));
+        }
         if (options.MetricsPort > 0)
         {
             var address = options.MetricsAddr ?? options.ListenAddr.FirstOrDefault() ?? "127.0.0.1";

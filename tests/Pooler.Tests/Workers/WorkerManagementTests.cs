@@ -35,10 +35,18 @@ public sealed class WorkerManagementTests(PostgresFixture fixture, ITestOutputHe
 
     private async Task<JsonElement> CliJsonAsync(params string[] args)
     {
+        var (exit, answer) = await CliAnswerAsync(args);
+        Assert.True(exit == 0, $"pooler admin {string.Join(' ', args)}: exit {exit}\n{answer}");
+        return answer;
+    }
+
+    // The --json answer whatever the exit code (1 for a refused or failed command).
+    private async Task<(int Exit, JsonElement Answer)> CliAnswerAsync(params string[] args)
+    {
         var (exit, text, error) = await CliAsync(["--json", .. args]);
-        Assert.True(exit == 0, $"pooler admin {string.Join(' ', args)}: exit {exit}\n{text}\n{error}");
+        Assert.True(text.Length > 0, $"pooler admin {string.Join(' ', args)}: exit {exit}, no answer: {error}");
         using var doc = JsonDocument.Parse(text);
-        return doc.RootElement.Clone();
+        return (exit, doc.RootElement.Clone());
     }
 
     [Fact(Timeout = 120_000)]
@@ -136,7 +144,7 @@ public sealed class WorkerManagementTests(PostgresFixture fixture, ITestOutputHe
         await Pg.ExecuteAsync("CREATE TABLE IF NOT EXISTS mgmt_drain (id int)");
         await Pg.ExecuteAsync("TRUNCATE mgmt_drain");
         await using var pooler = await StartAsync();
-        await using var client = await pooler.OpenAsync();
+        await using var client = await pooler.OpenAsync(PostgresServer.SuperUser);
         await client.ExecAsync("BEGIN");
         await client.ExecAsync("INSERT INTO mgmt_drain VALUES (1)");
 
@@ -163,12 +171,13 @@ public sealed class WorkerManagementTests(PostgresFixture fixture, ITestOutputHe
         try
         {
             // A stopped worker cannot answer: the request waits for it, then it dies.
-            var resume = CliJsonAsync("resume");
+            var resume = CliAnswerAsync("resume");
             await WaitForAsync(() => HasLine(pooler, "admin: Resume", "uid", "sent to worker(s) 0,1"));
             pooler.ExpectRestart(1);
             await PoolerProcess.SignalAsync(pid, "KILL");
-            var result = await resume.WaitAsync(TimeSpan.FromSeconds(30));
+            var (exit, result) = await resume.WaitAsync(TimeSpan.FromSeconds(30));
             output.WriteLine(result.ToString());
+            Assert.Equal(1, exit);
             Assert.Equal("failed", result.GetProperty("outcome").GetString());
             Assert.Equal("resume.partial", result.GetProperty("code").GetString());
             Assert.Contains("worker 1 died", result.GetProperty("message").GetString(), StringComparison.Ordinal);
