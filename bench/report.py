@@ -87,6 +87,39 @@ def tables(cells):
         print()
 
 
+def summary(cells):
+    """One compact table: per pgbench scenario and client count, PgBouncer's figures and ours as ratios."""
+    ours = [t for t in OURS if t in cells.targets]
+    if BASE not in cells.targets or not ours:
+        return
+    print("## Summary (ours as ratios to PgBouncer of the same round; × < 1 is better for CPU and p99)\n")
+    hdr = ["tool", "scenario", "clients", "PgBouncer TPS", "PgBouncer CPU µs/txn", "PgBouncer p99 ms"]
+    for t in ours:
+        hdr += [f"{t} TPS ×", f"{t} CPU ×", f"{t} p99 ×"]
+    print("| " + " | ".join(hdr) + " |")
+    print("|---|---|" + "---:|" * (len(hdr) - 2))
+    for tool, scen in sorted(cells.keys, key=lambda k: k[0] != "pgbench"):
+        for c in cells.clients:
+            b = (tool, scen, c, BASE)
+            if b not in cells.by:
+                continue
+            bs = cells.status(b)
+            if "OK" not in bs:
+                line = [tool, scen, str(c), bs, "", ""]
+            else:
+                line = [tool, scen, str(c), f(cells.value(b, "tps")), f(cells.value(b, "pooler_us_txn"), 1), f(cells.value(b, "lat_p99_ms"), 1)]
+            for t in ours:
+                k = (tool, scen, c, t)
+                if "OK" not in cells.status(k):
+                    line += [cells.status(k) or "", "", ""]
+                elif "OK" not in bs:
+                    line += [f(cells.value(k, "tps")) + " tps", f(cells.value(k, "pooler_us_txn"), 1) + " µs", ""]
+                else:
+                    line += [f(cells.ratio(k, "tps"), 2), f(cells.ratio(k, "pooler_us_txn"), 2), f(cells.ratio(k, "lat_p99_ms"), 2)]
+            print("| " + " | ".join(line) + " |")
+    print()
+
+
 def idle_table(idle):
     if not idle:
         return
@@ -177,8 +210,9 @@ def main():
         print("```\n" + open(info).read().strip() + "\n```\n")
     cells = Cells(rows)
     targets_check(cells, idle)
-    tables(cells)
+    summary(cells)
     idle_table(idle)
+    tables(cells)
 
 
 if __name__ == "__main__":
