@@ -64,7 +64,7 @@ def main():
                         if scen == "tls" and t.cmd is None:
                             continue     # the benchmark's PostgreSQL has no TLS: the scenario is about the poolers
                         plan.append((r, scen, c, tool, t))
-    est = len(plan) * (cfg["dur"] + 2) + len(tlist) * (warmup + 3) + (len(tlist) - 1) * (idle_secs + 10 * len(idle_counts))
+    est = len(plan) * (cfg["dur"] + 2) + len(tlist) * 3 * (warmup + 1) + (len(tlist) - 1) * (idle_secs + 10 * len(idle_counts))
     log(f"{len(plan)} cells of {cfg['dur']} s, estimated {est / 60:.0f} min")
 
     try:
@@ -72,9 +72,11 @@ def main():
             t.start(logdir)
             log(f"{t.name} up on port {t.port} (pid {t.pid or 'postgres'})")
         for t in tlist:
-            if warmup:      # JIT, pools and caches warm before the first measured cell
+            # JIT (our pooler's hot paths reach tier 1 only after enough calls, later still on a loaded machine),
+            # pools and caches warm before the first measured cell, once per protocol mode.
+            for mode in ("simple", "extended", "prepared") if warmup else ():
                 subprocess.run([cfg["pgbench"], "-h", "127.0.0.1", "-p", str(t.port), "-U", cfg["user"], "-n", "-S",
-                                "-c", "50", "-j", str(cfg["threads"]), "-T", str(warmup), cfg["db"]],
+                                "-M", mode, "-c", "50", "-j", str(cfg["threads"]), "-T", str(warmup), cfg["db"]],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=warmup + 120)
         for i, (r, scen, c, tool, t) in enumerate(plan, 1):
             if not t.alive():
