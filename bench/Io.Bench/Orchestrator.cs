@@ -12,15 +12,15 @@ internal static class Orchestrator
         Console.WriteLine($"# Io.Bench {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} CPUs, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
         Console.WriteLine($"# {options.Connections} connections ping-pong, {options.MessageSize}-byte messages, {options.Seconds} s per run; idle: {options.IdleConnections} connections");
         Console.WriteLine();
-        Console.WriteLine("| backend | echo round trips/s | echo CPU µs/rt | proxy round trips/s | proxy CPU µs/rt | idle: retained B/conn | idle: allocated B/conn | idle: loop wake-ups/s |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| backend | echo round trips/s | echo CPU µs/rt | proxy round trips/s | proxy CPU µs/rt | idle: retained B/conn | idle: allocated B/conn | idle: loop wake-ups/s | echo syscalls/rt | proxy syscalls/rt | echo alloc B/rt | proxy alloc B/rt |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var backend in options.Backends)
         {
             IoEngine engine;
             try { engine = IoEngine.Create(backend); }
             catch (NotSupportedException ex)
             {
-                Console.WriteLine($"| {backend} | unavailable: {ex.Message} | | | | | | |");
+                Console.WriteLine($"| {backend} | unavailable: {ex.Message} | | | | | | | | | | |");
                 continue;
             }
             using (engine)
@@ -29,13 +29,15 @@ internal static class Orchestrator
                 var echo = await EchoRunAsync(engine, options);
                 var proxy = await ProxyRunAsync(engine, options);
                 var idle = await IdleRunAsync(engine, options);
-                Console.WriteLine($"| {engine.BackendName} | {echo.Rate:F0} | {echo.CpuMicros:F2} | {proxy.Rate:F0} | {proxy.CpuMicros:F2} | {idle.Retained:F0} | {idle.Allocated:F0} | {idle.WakeupsPerSecond:F1} |");
+                Console.WriteLine($"| {engine.BackendName} | {echo.Rate:F0} | {echo.CpuMicros:F2} | {proxy.Rate:F0} | {proxy.CpuMicros:F2} | {idle.Retained:F0} | {idle.Allocated:F0} | {idle.WakeupsPerSecond:F1} | {echo.Syscalls:F2} | {proxy.Syscalls:F2} | {echo.AllocatedBytes:F1} | {proxy.AllocatedBytes:F1} |");
             }
         }
         return 0;
     }
 
-    private readonly record struct RunResult(double Rate, double CpuMicros);
+    /// <summary>Syscalls: system calls per round trip over the middle of the run (perf); AllocatedBytes: managed
+    /// bytes allocated per round trip by the whole process.</summary>
+    private readonly record struct RunResult(double Rate, double CpuMicros, double Syscalls, double AllocatedBytes);
 
     private static Process StartClient(params string[] args)
     {
@@ -53,17 +55,23 @@ internal static class Orchestrator
         return self.TotalProcessorTime;
     }
 
-    private static async Task<RunResult> MeasureAsync(Process client)
+    private static async Task<RunResult> MeasureAsync(Process client, int seconds)
     {
         while (await client.StandardOutput.ReadLineAsync() is { } line && line != "start") { }
         var cpu0 = Cpu();
+        long allocated0 = GC.GetTotalAllocatedBytes();
         var clock = Stopwatch.StartNew();
+        var syscalls = SyscallCounter.Start(Math.Max(1, seconds / 2));
         var done = await client.StandardOutput.ReadLineAsync() ?? "done 0";
+        bool countedInsideRun = syscalls.Finished; // perf may start late on a loaded machine: then no figure
         var cpu1 = Cpu();
+        long allocated1 = GC.GetTotalAllocatedBytes();
         clock.Stop();
         long trips = long.Parse(done.Split(' ')[1]);
         await client.WaitForExitAsync();
-        return new RunResult(trips / clock.Elapsed.TotalSeconds, (cpu1 - cpu0).TotalMicroseconds / Math.Max(1, trips));
+        double rate = trips / clock.Elapsed.TotalSeconds;
+        return new RunResult(rate, (cpu1 - cpu0).TotalMicroseconds / Math.Max(1, trips),
+            countedInsideRun ? await syscalls.PerSecondAsync() / rate : double.NaN, (allocated1 - allocated0) / (double)Math.Max(1, trips));
     }
 
     private static async Task<RunResult> EchoRunAsync(IoEngine engine, BenchOptions o)
@@ -72,7 +80,7 @@ internal static class Orchestrator
         _ = engine.RunAsync(() => Sessions.AcceptLoopAsync(listener, Sessions.EchoAsync));
         using var client = StartClient("pingpong", ((IPEndPoint)listener.LocalEndPoint).Port.ToString(),
             o.Connections.ToString(), o.Seconds.ToString(), o.MessageSize.ToString());
-        return await MeasureAsync(client);
+        return await MeasureAsync(client, o.Seconds);
     }
 
     private static async Task<RunResult> ProxyRunAsync(IoEngine engine, BenchOptions o)
@@ -84,7 +92,7 @@ internal static class Orchestrator
         _ = engine.RunAsync(() => Sessions.AcceptLoopAsync(listener, c => Sessions.ProxyAsync(engine, c, upstream)));
         await client.StandardInput.WriteLineAsync(((IPEndPoint)listener.LocalEndPoint).Port.ToString());
         await client.StandardInput.FlushAsync();
-        return await MeasureAsync(client);
+        return await MeasureAsync(client, o.Seconds);
     }
 
     private static async Task<(double Retained, double Allocated, double WakeupsPerSecond)> IdleRunAsync(IoEngine engine, BenchOptions o)
