@@ -29,6 +29,16 @@ public sealed record IoEngineOptions
     /// <summary>io_uring submission queue entries (default 1024; the completion queue gets 4× as many).</summary>
     public int RingEntries { get; init; } = 1024;
 
+    /// <summary>io_uring: buffers in the loop's provided-buffer ring that TCP receives draw from (default 256,
+    /// rounded up to a power of two). A buffer is held only from the kernel's receive until the loop has copied it
+    /// into the connection's pipe (the same loop turn), so this bounds a burst of completions, not connections;
+    /// running out only makes a receive re-arm.</summary>
+    public int ReceiveBufferCount { get; init; } = 256;
+
+    /// <summary>io_uring: size of each provided receive buffer (default 8 KiB, one pipe segment): the most one
+    /// receive completion carries. 256 × 8 KiB = 2 MiB of native memory per loop.</summary>
+    public int ReceiveBufferSize { get; init; } = 8 * 1024;
+
     /// <summary>
     /// Called on the loop thread when work posted to it throws (a bug: expected outcomes are values). The loop
     /// keeps running. Default: write to stderr.

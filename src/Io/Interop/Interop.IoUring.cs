@@ -12,7 +12,8 @@ internal static unsafe partial class IoUring
     public const uint IORING_SETUP_CQSIZE = 1u << 3, IORING_SETUP_SUBMIT_ALL = 1u << 7,
         IORING_SETUP_SINGLE_ISSUER = 1u << 12, IORING_SETUP_DEFER_TASKRUN = 1u << 13;
     public const uint IORING_FEAT_SINGLE_MMAP = 1u << 0, IORING_FEAT_NODROP = 1u << 1, IORING_FEAT_EXT_ARG = 1u << 8;
-    public const uint IORING_ENTER_GETEVENTS = 1u << 0, IORING_ENTER_EXT_ARG = 1u << 3;
+    public const uint IORING_ENTER_GETEVENTS = 1u << 0, IORING_ENTER_EXT_ARG = 1u << 3, IORING_ENTER_REGISTERED_RING = 1u << 4;
+    public const uint IORING_REGISTER_RING_FDS = 20, IORING_REGISTER_PBUF_RING = 22;
     public const uint IORING_SQ_CQ_OVERFLOW = 1u << 1;
     public const byte IORING_OP_POLL_ADD = 6, IORING_OP_ASYNC_CANCEL = 14;
     private const long IORING_OFF_SQ_RING = 0, IORING_OFF_CQ_RING = 0x8000000, IORING_OFF_SQES = 0x10000000;
@@ -35,6 +36,9 @@ internal static unsafe partial class IoUring
 
     [StructLayout(LayoutKind.Sequential)]
     private struct GetEventsArg { public ulong SigMask; public uint SigMaskSize; public uint MinWaitUsec; public ulong Ts; }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct RsrcUpdate { public uint Offset; public uint Resv; public ulong Data; }
 
     [StructLayout(LayoutKind.Sequential)]
     private struct KernelTimespec { public long Sec; public long Nsec; }
@@ -77,10 +81,10 @@ internal static unsafe partial class IoUring
         return true;
     }
 
-    internal readonly record struct Completion(ulong UserData, int Result);
+    internal readonly record struct Completion(ulong UserData, int Result, uint Flags);
 
     /// <summary>A mapped ring. Not thread-safe: created and used by its loop thread only.</summary>
-    internal sealed class Ring : IDisposable
+    internal sealed partial class Ring : IDisposable
     {
         private readonly int _fd;
         private readonly byte* _ringPtr;
@@ -90,6 +94,8 @@ internal static unsafe partial class IoUring
         private readonly uint* _sqHead, _sqTail, _sqFlags, _cqHead, _cqTail;
         private readonly uint _sqMask, _sqEntries, _cqMask;
         private readonly byte* _cqes;
+        private readonly int _enterFd;  // the registered ring index when IORING_REGISTER_RING_FDS worked, else _fd
+        private readonly uint _enterFlags;
         private uint _localTail;      // SQEs prepared
         private uint _submitted;      // SQEs handed to the kernel
         private bool _disposed;
@@ -129,7 +135,18 @@ internal static unsafe partial class IoUring
             uint* array = (uint*)(_ringPtr + p.SqOff.Array);
             for (uint i = 0; i < _sqEntries; i++) array[i] = i;
             _localTail = _submitted = Volatile.Read(ref *_sqTail);
+            // A registered ring fd spares every io_uring_enter the fd table lookup and reference count.
+            _enterFd = _fd;
+            var update = new RsrcUpdate { Offset = uint.MaxValue, Data = (ulong)_fd };
+            if (Libc.Result(Libc.syscall6(Libc.SYS_io_uring_register, _fd, IORING_REGISTER_RING_FDS, (long)&update, 1, 0, 0)).Value == 1)
+            {
+                _enterFd = (int)update.Offset;
+                _enterFlags = IORING_ENTER_REGISTERED_RING;
+            }
         }
+
+        /// <summary>The ring's own fd, for io_uring_register.</summary>
+        public int Fd => _fd;
 
         public uint PendingSubmissions => _localTail - _submitted;
 
@@ -180,7 +197,7 @@ internal static unsafe partial class IoUring
         {
             uint toSubmit = PendingSubmissions;
             if (toSubmit > 0) Volatile.Write(ref *_sqTail, _localTail);
-            uint flags = IORING_ENTER_GETEVENTS;
+            uint flags = IORING_ENTER_GETEVENTS | _enterFlags;
             uint minComplete = timeoutMs != 0 ? 1u : 0u;
             KernelTimespec ts = default;
             GetEventsArg arg = default;
@@ -195,7 +212,7 @@ internal static unsafe partial class IoUring
                 argSize = (nuint)sizeof(GetEventsArg);
                 flags |= IORING_ENTER_EXT_ARG;
             }
-            long rv = Libc.syscall6(Libc.SYS_io_uring_enter, _fd, toSubmit, minComplete, flags, (long)argp, (long)argSize);
+            long rv = Libc.syscall6(Libc.SYS_io_uring_enter, _enterFd, toSubmit, minComplete, flags, (long)argp, (long)argSize);
             var result = Libc.Result(rv);
             if (result.IsSuccess) _submitted += (uint)result.Value;
             return result;
@@ -210,7 +227,7 @@ internal static unsafe partial class IoUring
             while (head != tail && count < into.Length)
             {
                 byte* cqe = _cqes + (head & _cqMask) * 16;
-                into[count++] = new Completion(*(ulong*)cqe, *(int*)(cqe + 8));
+                into[count++] = new Completion(*(ulong*)cqe, *(int*)(cqe + 8), *(uint*)(cqe + 12));
                 head++;
             }
             Volatile.Write(ref *_cqHead, head);

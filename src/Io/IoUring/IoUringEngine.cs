@@ -1,17 +1,19 @@
-// The io_uring backend: a SINGLE_ISSUER | DEFER_TASKRUN ring created on the loop thread. Readiness comes from
-// one-shot POLL_ADDs ("poll, then recv/send" on the same code path as epoll, so idle connections hold no
-// buffer); every loop iteration is one io_uring_enter that submits, runs task work and waits.
+// The io_uring backend: a SINGLE_ISSUER | DEFER_TASKRUN ring created on the loop thread; every loop iteration is
+// one io_uring_enter that submits what the turn queued, runs task work and waits. TCP sockets receive through a
+// multishot RECV into a provided-buffer ring and every socket sends with SEND SQEs (IoUringEngine.Data.cs), so a
+// message costs no system call of its own; Unix sockets, listeners and watches use one-shot POLL_ADDs.
 using Pooler.Io.Interop;
 
 namespace Pooler.Io;
 
-internal sealed class IoUringEngine : ReactorEngine
+internal sealed partial class IoUringEngine : ReactorEngine
 {
-    // user_data = slot (32 bits) | generation (30 bits) << 32 | kind (2 bits) << 62
-    private const ulong KindIn = 1UL << 62, KindOut = 2UL << 62, KindInternal = 3UL << 62, KindMask = 3UL << 62;
+    // user_data = slot (32 bits) | generation (29 bits) << 32 | kind (3 bits) << 61
+    private const ulong KindIn = 1UL << 61, KindOut = 2UL << 61, KindInternal = 3UL << 61, KindRecv = 4UL << 61,
+        KindSend = 5UL << 61, KindMask = 7UL << 61;
     private const ulong WakeToken = KindInternal | 1, CancelToken = KindInternal | 2;
     private const uint PollIn = (uint)(Libc.POLLIN | Libc.POLLRDHUP), PollOut = (uint)Libc.POLLOUT;
-    private const uint PendingIn = 1, PendingOut = 2;
+    private const uint PendingIn = 1, PendingOut = 2, PendingRecv = 4, PendingSend = 8;
     private static readonly TimeSpan RdHupRearmDelay = TimeSpan.FromMilliseconds(2);
 
     private readonly int _eventFd;
@@ -35,13 +37,14 @@ internal sealed class IoUringEngine : ReactorEngine
     {
         uint entries = (uint)Math.Clamp(Options.RingEntries, 8, 32768);
         _ring = new IoUring.Ring(entries, entries * 4);
+        RegisterBuffers();
     }
 
     internal override void Register(Readiness readiness) => AllocateSlot(readiness);
 
     internal override void RequestEvents(Readiness readiness, uint events)
     {
-        if (readiness.Slot < 0 || _ring is null) return;
+        if (readiness.Slot < 0 || readiness.Retired || _ring is null) return;
         ulong token = Token(readiness);
         if ((events & Readiness.In) != 0 && (readiness.PendingPolls & PendingIn) == 0)
         {
@@ -57,18 +60,30 @@ internal sealed class IoUringEngine : ReactorEngine
 
     internal override void Unregister(Readiness readiness)
     {
-        if (readiness.Slot < 0) return;
+        if (readiness.Slot < 0 || readiness.Retired) return;
         if (_ring is not null)
         {
-            // A pending poll holds a reference to the file: cancel it so a closed or passed-on socket is released.
-            // Its -ECANCELED completion then carries a stale generation and is ignored.
+            // A pending operation holds a reference to the file: cancel it so a closed or passed-on socket is
+            // released. Its -ECANCELED completion then carries a stale generation and is ignored...
             ulong token = Token(readiness);
-            if ((readiness.PendingPolls & PendingIn) != 0) Prepare(static (ring, t) => ring.PrepCancel(t | KindIn, CancelToken), token);
-            if ((readiness.PendingPolls & PendingOut) != 0) Prepare(static (ring, t) => ring.PrepCancel(t | KindOut, CancelToken), token);
+            if ((readiness.PendingPolls & PendingIn) != 0) Cancel(token | KindIn);
+            if ((readiness.PendingPolls & PendingOut) != 0) Cancel(token | KindOut);
+            if ((readiness.PendingPolls & PendingRecv) != 0) Cancel(token | KindRecv);
+            // ... except a send's: it reads pinned pipe memory until it completes, so the slot stays (Retired)
+            // and the completion still reaches the connection, which releases the memory then.
+            if ((readiness.PendingPolls & PendingSend) != 0)
+            {
+                Cancel(token | KindSend);
+                readiness.PendingPolls = PendingSend;
+                readiness.Retired = true;
+                return;
+            }
         }
         readiness.PendingPolls = 0;
         FreeSlot(readiness);
     }
+
+    private void Cancel(ulong userData) => Prepare(static (ring, t) => ring.PrepCancel(t, CancelToken), userData);
 
     /// <summary>Prepares one SQE, flushing the submission queue first when it is full.</summary>
     private void Prepare<T>(Func<IoUring.Ring, T, bool> prep, T arg)
@@ -114,6 +129,16 @@ internal sealed class IoUringEngine : ReactorEngine
     private void Dispatch(IoUring.Completion completion)
     {
         ulong kind = completion.UserData & KindMask;
+        if (kind == KindRecv)
+        {
+            DispatchReceive(completion);
+            return;
+        }
+        if (kind == KindSend)
+        {
+            DispatchSend(completion);
+            return;
+        }
         if (kind == KindInternal)
         {
             if (completion.UserData == WakeToken)
@@ -125,7 +150,7 @@ internal sealed class IoUringEngine : ReactorEngine
             return;
         }
         var readiness = Lookup(completion.UserData & ~KindMask);
-        if (readiness is null) return; // completion of a poll whose owner is gone
+        if (readiness is null || readiness.Retired) return; // completion of a poll whose owner is gone
         readiness.PendingPolls &= kind == KindIn ? ~PendingIn : ~PendingOut;
         if (completion.Result == -Errnos.ECANCELED) return;
         uint events = completion.Result >= 0 ? (uint)completion.Result : Readiness.Err;
@@ -152,6 +177,7 @@ internal sealed class IoUringEngine : ReactorEngine
     protected override void OnLoopStopped()
     {
         _ring?.Dispose();
+        _buffers?.Dispose();
         Libc.Close(_eventFd);
     }
 }

@@ -26,6 +26,11 @@ internal sealed partial class FdConnection
     private void Receive()
     {
         if (_receiveDone || _inFlushPending) return;
+        if (_receiveByCompletion)
+        {
+            ResumeCompletionReceive();
+            return;
+        }
         bool added = false;
         while (_readiness.ReadReady)
         {
@@ -104,6 +109,7 @@ internal sealed partial class FdConnection
     internal void OnInputCompleted()
     {
         _receiveDone = true;
+        if (_receiveByCompletion) _engine.StopReceive(_readiness);
         if (_inFlushPending) _in?.Writer.CancelPendingFlush(); // ResumeAfterFlushAsync then releases the pipe
         ReleaseInputIfIdle();
         MaybeClose();

@@ -9,6 +9,7 @@ namespace Pooler.Io;
 internal sealed partial class FdConnection
 {
     private Pipe? _out;
+    private readonly bool _sendByCompletion;
     private bool _sendDone;        // FIN sent, send error, or closed: nothing more goes out
     private bool _waitingWritable; // unsent bytes wait for the socket to become writable
 
@@ -35,6 +36,11 @@ internal sealed partial class FdConnection
     /// <summary>Sends what was flushed, as far as the socket takes it (loop thread).</summary>
     internal void Send()
     {
+        if (_sendByCompletion)
+        {
+            SubmitSend();
+            return;
+        }
         if (_sendDone || _waitingWritable || _out is not { } pipe) return;
         if (!pipe.Reader.TryRead(out var result)) return; // nothing flushed yet
         var buffer = result.Buffer;
@@ -110,13 +116,14 @@ internal sealed partial class FdConnection
     {
         _waitingWritable = false;
         _sendDone = true;
+        if (_sendInFlight) return; // the kernel still reads the pipe's memory: OnSent finishes this
         if (_out is { } pipe && !_output.IsCompleted) pipe.Reader.Complete(); // pending and later flushes: IsCompleted
         ReleaseOutputIfIdle();
     }
 
     private void ReleaseOutputIfIdle()
     {
-        if (_out is not { } pipe || _output.Busy || _waitingWritable) return;
+        if (_out is not { } pipe || _output.Busy || _waitingWritable || _sendInFlight) return;
         bool release = _sendDone ? _output.IsCompleted : pipe.Writer.UnflushedBytes == 0 && !_output.IsCompleted;
         if (!release) return;
         _out = null;

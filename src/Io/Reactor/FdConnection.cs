@@ -29,6 +29,7 @@ internal sealed partial class FdConnection : IoConnection, ILoopResource, IReadi
         _readiness = registered ?? new Readiness(fd, null) { WriteReady = true };
         _readiness.Owner = this;
         _alreadyRead = alreadyRead;
+        _sendByCompletion = engine.SendsByCompletion;
         _input = new ConnectionInput(this);
         _output = new ConnectionOutput(this);
     }
@@ -38,7 +39,9 @@ internal sealed partial class FdConnection : IoConnection, ILoopResource, IReadi
     {
         if (_closed) return;
         _readiness.Handler = this;
+        _readiness.Completions = this;
         if (!_registered) _engine.Register(_readiness);
+        _receiveByCompletion = _engine.ReceivesByCompletion(_family);
         if (!_alreadyRead.IsEmpty)
         {
             var pipe = RentInputPipe();

@@ -12,12 +12,30 @@ internal abstract partial class ReactorEngine : IoEngine
     private readonly Stack<int> _free = new();
     private int _used;
     private uint _generation;
-    private const uint GenerationMask = 0x3FFF_FFFF;
+    private const uint GenerationMask = 0x1FFF_FFFF;
 
     protected ReactorEngine(IoEngineOptions? options) : base(options) => Pipes = new PipePool(ReceivePipeOptions);
 
     /// <summary>Pipes lent to connections while they buffer bytes (loop thread only).</summary>
     internal PipePool Pipes { get; }
+
+    /// <summary>Whether sockets of this family receive through completions (IReadinessHandler.OnReceived) instead of
+    /// readiness plus recv (io_uring's multishot receive); decided once per connection on the loop thread.</summary>
+    internal virtual bool ReceivesByCompletion(int family) => false;
+
+    /// <summary>Keeps a completion-based receive armed for the fd (no-op while one is).</summary>
+    internal virtual void ArmReceive(Readiness readiness) { }
+
+    /// <summary>Stops the completion-based receive (back-pressure, or the application stopped reading).</summary>
+    internal virtual void StopReceive(Readiness readiness) { }
+
+    /// <summary>Whether sends are submitted (SubmitSend, completed through IReadinessHandler.OnSent) instead of
+    /// calling send(2) from the flush.</summary>
+    internal virtual bool SendsByCompletion => false;
+
+    /// <summary>Queues a send of <paramref name="length"/> bytes from pinned memory, submitted with the loop's next wait.</summary>
+    internal virtual void SubmitSend(Readiness readiness, in System.Buffers.MemoryHandle pinned, int length) =>
+        throw new NotSupportedException();
 
     /// <summary>Allocates a slot for the readiness; returns the 64-bit token the backend attaches to its events.</summary>
     protected ulong AllocateSlot(Readiness readiness)
@@ -31,7 +49,7 @@ internal abstract partial class ReactorEngine : IoEngine
         }
         _slots[slot] = readiness;
         readiness.Slot = slot;
-        // 30 bits, so io_uring can keep two kind bits in the same 64-bit user_data.
+        // 29 bits, so io_uring can keep three kind bits in the same 64-bit user_data.
         _generation = (_generation + 1) & GenerationMask;
         if (_generation == 0) _generation = 1;
         readiness.Generation = _generation;

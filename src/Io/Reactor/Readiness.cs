@@ -25,6 +25,10 @@ internal sealed class Readiness
     internal int Slot = -1;
     internal uint Generation;
     internal uint PendingPolls;
+    /// <summary>Unregistered, but the slot is kept until an operation that pins memory (a send) completes.</summary>
+    internal bool Retired;
+    /// <summary>Who hears about completion-based receives and sends; unlike Handler it stays set after close.</summary>
+    internal IReadinessHandler? Completions;
 
     public bool ReadReady;
     public bool WriteReady;

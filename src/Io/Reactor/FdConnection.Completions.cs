@@ -1,0 +1,136 @@
+// The completion-based data path (io_uring): the engine hands us received chunks, which are copied into the
+// rented input pipe, and completes sends submitted straight from the output pipe's memory, pinned until the
+// kernel is done with it. Back-pressure stops the engine's receive instead of skipping a recv.
+using System.Buffers;
+using System.IO.Pipelines;
+using Pooler.Io.Interop;
+
+namespace Pooler.Io;
+
+internal sealed partial class FdConnection
+{
+    private bool _receiveByCompletion; // decided in Start (on the loop, once the engine's buffers exist)
+    private bool _sendInFlight;        // a submitted send reads _sendPin's memory until OnSent
+    private MemoryHandle _sendPin;
+
+    /// <summary>Receiving resumes (start, or back-pressure released): commit what arrived while paused, then
+    /// make sure the engine's receive is armed.</summary>
+    private void ResumeCompletionReceive()
+    {
+        if (_in is { } pipe && pipe.Writer.UnflushedBytes > 0)
+        {
+            var flush = pipe.Writer.FlushAsync();
+            _input.OnDataAdded();
+            if (!flush.IsCompleted)
+            {
+                _inFlushPending = true;
+                _ = ResumeAfterFlushAsync(flush);
+                return;
+            }
+        }
+        _engine.ArmReceive(_readiness);
+    }
+
+    public void OnReceived(ReadOnlySpan<byte> data)
+    {
+        if (_receiveDone) return;
+        var pipe = RentInputPipe();
+        pipe.Writer.Write(data);
+        _inBuffered += data.Length;
+        // Chunks that were already on their way when back-pressure stopped the receive: committed by the flush
+        // that resumes receiving.
+        if (_inFlushPending) return;
+        var flush = pipe.Writer.FlushAsync();
+        if (!flush.IsCompleted)
+        {
+            _inFlushPending = true;
+            _engine.StopReceive(_readiness);
+            _ = ResumeAfterFlushAsync(flush);
+        }
+        _input.OnDataAdded();
+    }
+
+    public void OnReceiveEnded(int result)
+    {
+        if (_receiveDone) return;
+        if (result == 0)
+        {
+            TrySetShutdown(ShutdownKind.ReadEndOfStream);
+            EndReceive(null);
+            MaybeClose();
+            return;
+        }
+        var failure = result == -Errnos.ECONNRESET ? ShutdownKind.ReadReset : ShutdownKind.ReadError;
+        TrySetShutdown(failure);
+        EndReceive(new IOException($"recv failed: -{Errnos.Name(-result)}", -result));
+        Close(failure, closeFd: true);
+    }
+
+    /// <summary>Submits the first flushed segment; the bytes stay unconsumed in the pipe until OnSent.</summary>
+    private void SubmitSend()
+    {
+        if (_sendDone || _sendInFlight || _waitingWritable || _out is not { } pipe) return;
+        if (!pipe.Reader.TryRead(out var result))
+        {
+            ReleaseOutputIfIdle(); // everything flushed was sent
+            return;
+        }
+        var buffer = result.Buffer;
+        var segment = ReadOnlyMemory<byte>.Empty;
+        foreach (var s in buffer)
+        {
+            if (s.IsEmpty) continue;
+            segment = s;
+            break;
+        }
+        pipe.Reader.AdvanceTo(buffer.Start, buffer.Start);
+        if (!segment.IsEmpty)
+        {
+            _sendPin = segment.Pin();
+            _sendInFlight = true;
+            _engine.SubmitSend(_readiness, _sendPin, segment.Length);
+            return;
+        }
+        if (result.IsCompleted)
+        {
+            TrySetShutdown(ShutdownKind.OutputCompleted);
+            Sockets.Shutdown(_readiness.Fd, Sockets.SHUT_WR); // FIN: the peer sees EOF, we may still read
+            _sendDone = true;
+            ReleaseOutputIfIdle();
+            MaybeClose();
+            return;
+        }
+        ReleaseOutputIfIdle();
+    }
+
+    public void OnSent(int result)
+    {
+        _sendInFlight = false;
+        _sendPin.Dispose();
+        _sendPin = default;
+        var pipe = _out!;
+        if (_sendDone)
+        {
+            // Closed while the send was in flight: finish what EndSend left for us.
+            if (!_output.IsCompleted) pipe.Reader.Complete();
+            ReleaseOutputIfIdle();
+            return;
+        }
+        if (result == -Errnos.EAGAIN)
+        {
+            // The socket was full and io_uring gave up instead of waiting: wait for writability, then resubmit.
+            _readiness.WriteReady = false;
+            _waitingWritable = true;
+            _engine.RequestEvents(_readiness, Readiness.Out);
+            return;
+        }
+        if (result < 0)
+        {
+            Close(-result is Errnos.ECONNRESET or Errnos.EPIPE ? ShutdownKind.WriteReset : ShutdownKind.WriteError, closeFd: true);
+            return;
+        }
+        if (pipe.Reader.TryRead(out var read))
+            pipe.Reader.AdvanceTo(read.Buffer.GetPosition(result));
+        SubmitSend(); // the next segment, the FIN, or give the pipe back
+    }
+}
