@@ -16,18 +16,20 @@ internal sealed partial class ServerConnection
     private IoEngine? _engine;
 
     /// <summary>
-    /// Open a connection and log in within <see cref="ServerTarget.ConnectTimeout"/> (connect and login together).
-    /// Every expected failure is a value: unreachable host (host back-off) or login rejected (pool back-off).
+    /// One attempt: open a connection (over TLS when <paramref name="useTls"/>) and log in within
+    /// <see cref="ServerTarget.ConnectTimeout"/> (connect and login together). Every expected failure is a value:
+    /// unreachable host (host back-off) or login rejected (pool back-off). RefusedByServer: the server answered the
+    /// StartupMessage with an ErrorResponse (what makes server_tls_sslmode allow / prefer try the other way).
     /// </summary>
-    public static async ValueTask<ServerConnectResult> ConnectAsync(IoEngine engine, Pool pool, ServerTarget target,
-        ILogger log, CancellationToken ct, Tls.ServerTlsSettings? tls = null)
+    private static async ValueTask<(ServerConnectResult Result, bool RefusedByServer)> ConnectOnceAsync(IoEngine engine,
+        Pool pool, ServerTarget target, ILogger log, CancellationToken ct, Tls.ServerTlsSettings? tls, bool useTls)
     {
         var endPoint = await target.ResolveAsync();
         if (endPoint is null)
-            return Unavailable($"could not resolve host \"{target.Host}\"");
+            return (Unavailable($"could not resolve host \"{target.Host}\""), false);
         var connect = await engine.ConnectAsync(endPoint, target.ConnectTimeout, ct);
         if (!connect.IsConnected || connect.Connection is null)
-            return Unavailable($"could not connect to server {target.HostKey}: {connect.Status} (errno {connect.Errno})");
+            return (Unavailable($"could not connect to server {target.HostKey}: {connect.Status} (errno {connect.Errno})"), false);
 
         var server = new ServerConnection(connect.Connection, pool, target, endPoint, log) { _engine = engine };
         var deadline = target.ConnectTimeout > TimeSpan.Zero ? target.ConnectTimeout : Timeout.InfiniteTimeSpan;
@@ -37,7 +39,7 @@ internal sealed partial class ServerConnection
         ServerConnectResult result;
         try
         {
-            result = await server.NegotiateTlsAsync(tls) ?? await server.LoginAsync();
+            result = (useTls ? await server.NegotiateTlsAsync(tls) : null) ?? await server.LoginAsync();
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or OperationCanceledException
             or System.Net.Sockets.SocketException)
@@ -47,13 +49,13 @@ internal sealed partial class ServerConnection
         if (result.Status != ServerConnectStatus.Connected)
         {
             server.Close("login failed");
-            return result;
+            return (result, server._refusedByServer);
         }
         server.State = ServerState.Idle;
         server.Log.Debug("logged in to {Host} as {User}, database {Db}{Tls:l}", target.HostKey, target.User, target.DbName,
             server.TlsDescription is null ? "" : $" over {server.TlsDescription} ({server.SaslMechanism ?? "no SASL"})");
         _ = server.RunReaderAsync();
-        return result;
+        return (result, false);
     }
 
     private static ServerConnectResult Unavailable(string message) =>
@@ -140,6 +142,7 @@ internal sealed partial class ServerConnection
     /// </summary>
     private ServerConnectResult LoginError(Frame frame)
     {
+        _refusedByServer = true;
         ErrorFields.TryParse(frame.Body, out var fields);
         var code = fields.SqlState ?? SqlState.ConnectionFailure;
         var error = new PoolError(code, fields.Message ?? "server login failed");

@@ -1,9 +1,12 @@
-// TLS toward PostgreSQL: SSLRequest before the StartupMessage, the handshake, and the TLS state SHOW SERVERS reads.
+// TLS toward PostgreSQL: allow / prefer retries, SSLRequest before the StartupMessage, the handshake, and the TLS
+// state SHOW SERVERS reads.
 using Pooler.Auth;
+using Pooler.Io;
 using Pooler.Pools;
 using Pooler.Protocol;
 using Pooler.Protocol.Auth;
 using Pooler.Tls;
+using Serilog;
 
 namespace Pooler.Servers;
 
@@ -18,13 +21,36 @@ internal sealed partial class ServerConnection
     /// <summary>The SASL mechanism of the login (SCRAM-SHA-256-PLUS when channel binding was used); null without SASL.</summary>
     public string? SaslMechanism => _loginAuth?.Mechanism;
 
+    /// <summary>Set when the server answered the login with an ErrorResponse (see <see cref="ConnectAsync"/>).</summary>
+    private bool _refusedByServer;
+
+    /// <summary>
+    /// Open a connection and log in. With server_tls_sslmode allow and prefer a refused login is tried once more
+    /// the other way, as libpq does: allow starts in plain text and retries over TLS (a server whose hba has only
+    /// `hostssl` lines), prefer starts with TLS and retries in plain text (`hostnossl` lines). Only a refusal the
+    /// server sent counts; an unreachable host is not tried twice.
+    /// </summary>
+    public static async ValueTask<ServerConnectResult> ConnectAsync(IoEngine engine, Pool pool, ServerTarget target,
+        ILogger log, CancellationToken ct, ServerTlsSettings? tls = null)
+    {
+        var tlsPossible = tls is not null && !target.IsUnixSocket;
+        var firstTls = tlsPossible && tls!.AsksForTls;
+        var (result, refused) = await ConnectOnceAsync(engine, pool, target, log, ct, tls, firstTls);
+        if (result.Status == ServerConnectStatus.Connected || !refused || !tlsPossible || !tls!.TriesBothWays
+            || ct.IsCancellationRequested)
+            return result;
+        log.Information("server {Host} refused the login {Way:l} ({Error}); trying again {Other:l} (server_tls_sslmode = {Mode})",
+            target.HostKey, firstTls ? "over TLS" : "in plain text", result.Error, firstTls ? "in plain text" : "over TLS", tls.Mode);
+        return (await ConnectOnceAsync(engine, pool, target, log, ct, tls, !firstTls)).Result;
+    }
+
     /// <summary>
     /// Null to go on with the login (over TLS, or in plain text where the mode allows it); a result when the
     /// connection cannot be used. Unix sockets never ask (PostgreSQL answers 'N' on them, and they are local).
     /// </summary>
     private async ValueTask<ServerConnectResult?> NegotiateTlsAsync(ServerTlsSettings? tls)
     {
-        if (tls is null || !tls.AsksForTls || Target.IsUnixSocket)
+        if (tls is null || Target.IsUnixSocket)
             return null;
         FrontendMessages.WriteSslRequest(Output.Writer);
         if (!await Output.FlushAsync())

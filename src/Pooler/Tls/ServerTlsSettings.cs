@@ -12,9 +12,11 @@ internal sealed class ServerTlsSettings(TlsMode mode, X509Certificate2? clientCe
 {
     public TlsMode Mode { get; } = mode;
 
-    /// <summary>disable and allow never send SSLRequest (allow would only retry with TLS after a refusal, which a
-    /// pooler that owns the server configuration does not need); prefer and up do.</summary>
+    /// <summary>Whether the first login attempt sends SSLRequest: prefer and up do; allow starts in plain text.</summary>
     public bool AsksForTls => Mode >= TlsMode.Prefer;
+
+    /// <summary>allow and prefer try the other way once when the server refuses the first login (as libpq).</summary>
+    public bool TriesBothWays => Mode is TlsMode.Allow or TlsMode.Prefer;
 
     /// <summary>From require upwards a server that answers 'N' is not used.</summary>
     public bool RequiresTls => Mode >= TlsMode.Require;
