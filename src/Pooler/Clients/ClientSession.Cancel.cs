@@ -12,6 +12,8 @@ internal sealed partial class ClientSession
         var target = _rt.Cancels.Find(request.ProcessId, request.SecretKey);
         if (target is null)
         {
+            if (ForwardTlsCancel(request))
+                return;
             Log.Debug("cancel request with an unknown key");
             return;
         }

@@ -37,13 +37,13 @@ internal sealed partial class PoolerProcess : IAsyncDisposable
 
     public Process Process => _process;
 
-    public static string Toml(PostgresServer pg, int port, int workers, int poolSize, string extra = "") => $"""
+    public static string Toml(PostgresServer pg, int port, int workers, int poolSize, string extra = "", string authType = "trust") => $"""
         [pooler]
         listen_addr = "127.0.0.1"
         listen_port = {port}
         unix_socket_dir = ""
         workers = {workers}
-        auth_type = "trust"
+        auth_type = "{authType}"
         pool_mode = "transaction"
         default_pool_size = {poolSize}
         max_client_conn = 1000
@@ -56,12 +56,13 @@ internal sealed partial class PoolerProcess : IAsyncDisposable
         port = {pg.Port}
         """;
 
-    public static async Task<PoolerProcess> StartAsync(PostgresServer pg, int workers = 2, int poolSize = 10, string extra = "")
+    public static async Task<PoolerProcess> StartAsync(PostgresServer pg, int workers = 2, int poolSize = 10, string extra = "",
+        string authType = "trust")
     {
         var dir = Directory.CreateTempSubdirectory("pooler-workers-").FullName;
         var port = FreePort.Next();
         var config = Path.Combine(dir, "pooler.toml");
-        await File.WriteAllTextAsync(config, Toml(pg, port, workers, poolSize, extra));
+        await File.WriteAllTextAsync(config, Toml(pg, port, workers, poolSize, extra, authType));
         var psi = ProcessRunner.CreateStartInfo("dotnet", [PoolerDll, "run", "-c", config]);
         var process = Process.Start(psi)!;
         var p = new PoolerProcess(process, config, port, dir);
