@@ -69,7 +69,7 @@ internal sealed partial class ClientSession
     private EndPoint? SelfEndPoint()
     {
         var o = _rt.Options;
-        if (o.UnixSocketPath is { } path)
+        if (!string.IsNullOrEmpty(o.UnixSocketDir) && o.UnixSocketPath is { } path)
             return new UnixDomainSocketEndPoint(path);
         if (o.ListenAddr.Count == 0)
             return null;
