@@ -14,7 +14,7 @@ internal static class SqlClassifier
     /// <summary>A simple-protocol Query: refused if any statement is, plus its SET/RESET statements in order.</summary>
     public static SqlScript ClassifyScript(string sql)
     {
-        if (!MayMatter(sql))
+        if (!MayMatter(sql) || (IsOneStatement(sql) && !FirstWordMayMatter(sql)))
             return SqlScript.Plain;
         var tokens = SqlLexer.Tokenize(sql);
         var refused = false;
@@ -46,6 +46,19 @@ internal static class SqlClassifier
             return SqlCommand.Refused;
         return script.SetCommands.Length == 1 ? script.SetCommands[0] : SqlCommand.Other;
     }
+
+    /// <summary>
+    /// No ';' before the end (trailing ones and white space aside): one statement, whose first keyword decides, so the
+    /// common single SELECT/INSERT/UPDATE/BEGIN/END of a simple Query skips the tokenizer. A ';' inside a literal or
+    /// comment only sends the text down the full path.
+    /// </summary>
+    private static bool IsOneStatement(string sql)
+    {
+        var semicolon = sql.IndexOf(';');
+        return semicolon < 0 || sql.AsSpan(semicolon).IndexOfAnyExcept(s_statementTail) < 0;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> s_statementTail = System.Buffers.SearchValues.Create("; \t\n\r\f\v");
 
     /// <summary>Cheap pre-check: every statement of interest contains one of these letters in its first keyword.</summary>
     private static bool MayMatter(string sql) =>

@@ -39,7 +39,8 @@ internal sealed partial class ServerConnection
 
     public void ForgetSessionSetting(string name) => _sessionSettings.Remove(name);
 
-    public bool IsReported(string name) => _parameterOrder.Exists(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
+    /// <summary>Whether the server reported <paramref name="name"/> (asked per tracked parameter at every link).</summary>
+    public bool IsReported(string name) => _reported.Contains(name);
 
     /// <summary>For logs: unsynced count and the kinds still expected.</summary>
     public string DescribeExchange() => $"unsynced {UnsyncedMessages}, expecting [{string.Join(", ", _replies.Select(r => r.Kind))}]";

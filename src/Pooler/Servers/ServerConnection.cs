@@ -18,6 +18,8 @@ internal sealed partial class ServerConnection : IPooledServer
     private IoConnection _conn;
     private readonly Dictionary<string, string> _parameters = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> _parameterOrder = [];
+    // The same names as _parameterOrder, for IsReported's lookup at every link.
+    private readonly HashSet<string> _reported = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _assumed = new(StringComparer.OrdinalIgnoreCase);
 
     private ServerConnection(IoConnection conn, Pool pool, ServerTarget target, EndPoint endPoint, ILogger log)
@@ -240,7 +242,10 @@ internal sealed partial class ServerConnection : IPooledServer
     {
         _assumed.Remove(name);
         if (!_parameters.ContainsKey(name))
+        {
             _parameterOrder.Add(name);
+            _reported.Add(name);
+        }
         _parameters[name] = value;
     }
 

@@ -13,6 +13,10 @@ public sealed class SqlClassifierTests
     [InlineData("explain (analyze, costs off) execute p")]
     [InlineData("CREATE TABLE t AS EXECUTE p")]
     [InlineData("/* c */ PREPARE p AS SELECT 1")]
+    [InlineData("execute p(1);  \n")]
+    [InlineData("-- note\nEXECUTE p;")]
+    [InlineData("SELECT 1;; EXECUTE p")]
+    [InlineData("SELECT 'a;'; EXECUTE p")]
     public void ClassifyScript_SqlLevelPrepared_Refused(string sql) => Assert.True(SqlClassifier.ClassifyScript(sql).Refused);
 
     [Theory]
@@ -36,6 +40,21 @@ public sealed class SqlClassifierTests
              new SqlCommand(SqlCommandKind.Reset, "statement_timeout"), new SqlCommand(SqlCommandKind.Reset, "x.y"), SqlCommand.ResetAll],
             script.SetCommands);
     }
+
+    [Theory]
+    [InlineData("SET statement_timeout = 5000;")]
+    [InlineData("  reset work_mem ;\n")]
+    [InlineData("(SELECT 1); SET work_mem = '1MB'")]
+    public void ClassifyScript_OneStatementWithSetTag_Recognised(string sql) =>
+        Assert.Single(SqlClassifier.ClassifyScript(sql).SetCommands);
+
+    [Theory]
+    [InlineData("SELECT abalance FROM pgbench_accounts WHERE aid = 1;")]
+    [InlineData("BEGIN;")]
+    [InlineData("UPDATE t SET x = 1")]
+    [InlineData("END")]
+    public void ClassifyScript_OneOrdinaryStatement_Plain(string sql) =>
+        Assert.Same(SqlScript.Plain, SqlClassifier.ClassifyScript(sql));
 
     [Theory]
     [InlineData("SET ROLE admin", "role", "admin")]
