@@ -13,7 +13,7 @@ namespace Pooler.Workers;
 /// </summary>
 internal sealed partial class WorkerAdminBackend(LocalAdminBackend local, WorkerLink link, Hosting.PoolerRuntime rt) : IAdminBackend
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
     /// <summary>Largest piece of JSON per message (the channel takes 64 KiB per message).</summary>
     public const int PieceSize = 60 * 1024;
