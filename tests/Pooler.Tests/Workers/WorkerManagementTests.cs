@@ -227,21 +227,34 @@ public sealed class WorkerManagementTests(PostgresFixture fixture, ITestOutputHe
         Assert.True(result.Process.Succeeded, result.Process.StdErr);
         Assert.True(scrapes >= 2, $"only {scrapes} scrapes");
 
-        var text = await http.GetStringAsync("metrics");
-        var gauges = Samples(text, counter: false);
         var (console, _) = await AdminClient.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, pooler.Port), PostgresServer.TrustUser);
         await using var _console = console;
-        var show = (await console.QueryAsync("SHOW POOLS")).Records.Single(r => r["database"] == PostgresServer.Database && r["user"] == PostgresServer.SuperUser);
-        var labels = $"database=\"{PostgresServer.Database}\",user=\"{show["user"]}\"";
-        foreach (var (family, state, column) in new[]
+        var columns = new[]
         {
             ("pooler_pool_servers", "active", "sv_active"), ("pooler_pool_servers", "idle", "sv_idle"),
             ("pooler_pool_servers", "login", "sv_login"), ("pooler_pool_clients", "waiting", "cl_waiting"),
             ("pooler_pool_clients", "active", "cl_active"),
-        })
+        };
+        // Servers still settle after the load (logins, resets): compare once two scrapes around SHOW POOLS agree.
+        string text;
+        Dictionary<string, double> gauges;
+        Dictionary<string, string?> show;
+        string labels;
+        var attempts = 0;
+        while (true)
         {
-            Assert.Equal(double.Parse(show[column]!, CultureInfo.InvariantCulture), gauges[$"{family}{{{labels},state=\"{state}\"}}"]);
+            text = await http.GetStringAsync("metrics");
+            gauges = Samples(text, counter: false);
+            show = (await console.QueryAsync("SHOW POOLS")).Records.Single(r => r["database"] == PostgresServer.Database && r["user"] == PostgresServer.SuperUser);
+            var again = Samples(await http.GetStringAsync("metrics"), counter: false);
+            labels = $"database=\"{PostgresServer.Database}\",user=\"{show["user"]}\"";
+            var keys = columns.Select(c => $"{c.Item1}{{{labels},state=\"{c.Item2}\"}}").ToList();
+            if (keys.All(k => gauges[k] == again[k]) || ++attempts >= 50)
+                break;
+            await Task.Delay(100);
         }
+        foreach (var (family, state, column) in columns)
+            Assert.Equal(double.Parse(show[column]!, CultureInfo.InvariantCulture), gauges[$"{family}{{{labels},state=\"{state}\"}}"]);
         Assert.Equal(1, gauges["pooler_worker_up{worker=\"0\"}"]);
         Assert.Equal(1, gauges["pooler_worker_up{worker=\"1\"}"]);
         Assert.True(Samples(text, counter: true)[$"pooler_transactions_total{{{labels}}}"] >= result.Processed);
