@@ -33,10 +33,10 @@ public sealed class WorkerCommand : ICommand
             ConfigErrorPrinter.Print(context.Error, parsed.ConfigPath, result.Errors);
             return ExitCodes.Failure;
         }
-        using var log = LogSetup.Create(result.Config.Pooler, context.LogToErrorWriter ? context.Error : null);
+        using var log = LogSetup.Create(result.Config.Pooler, context.LogToErrorWriter ? context.Error : null, worker: parsed.Id);
         try
         {
-            return await new WorkerHost(parsed, log.ForContext("Worker", parsed.Id)).RunAsync(result.Config);
+            return await new WorkerHost(parsed, log).RunAsync(result.Config);
         }
         catch (Exception e)
         {

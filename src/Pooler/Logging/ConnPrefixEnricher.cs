@@ -1,22 +1,29 @@
-// Renders the connection id as a "c42 " prefix when an event has one, so lines without it carry no gap.
+// Renders the connection id (and in a worker process the worker id) as a "c42 w1 " prefix, so lines without them
+// carry no gap.
 using Serilog.Core;
 using Serilog.Events;
 
 namespace Pooler.Logging;
 
-/// <summary>Adds ConnPrefix = "&lt;Conn&gt; " to events that carry a Conn property, and "" to the others.</summary>
+/// <summary>Adds ConnPrefix = "&lt;Conn&gt; " and/or "w&lt;Worker&gt; " (connection first, so one connection's story
+/// is still one grep) to every event; "" when the event has neither property.</summary>
 public sealed class ConnPrefixEnricher : ILogEventEnricher
 {
     private static readonly LogEventProperty Empty = new("ConnPrefix", new ScalarValue(""));
 
     public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
     {
-        if (!logEvent.Properties.TryGetValue(LogSetup.ConnProperty, out var conn))
+        var hasConn = logEvent.Properties.TryGetValue(LogSetup.ConnProperty, out var conn);
+        var hasWorker = logEvent.Properties.TryGetValue(LogSetup.WorkerProperty, out var worker);
+        if (!hasConn && !hasWorker)
         {
             logEvent.AddPropertyIfAbsent(Empty);
             return;
         }
-        var text = conn is ScalarValue { Value: var value } ? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) : conn.ToString();
-        logEvent.AddPropertyIfAbsent(new LogEventProperty("ConnPrefix", new ScalarValue(text + " ")));
+        var text = (hasConn ? Text(conn!) + " " : "") + (hasWorker ? "w" + Text(worker!) + " " : "");
+        logEvent.AddPropertyIfAbsent(new LogEventProperty("ConnPrefix", new ScalarValue(text)));
     }
+
+    private static string? Text(LogEventPropertyValue value) =>
+        value is ScalarValue { Value: var v } ? Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) : value.ToString();
 }

@@ -16,7 +16,11 @@ public static class LogSetup
     /// <summary>Name of the property that carries the connection id.</summary>
     public const string ConnProperty = "Conn";
 
-    /// <summary>Line layout shared by every sink. ConnPrefix is "conn-id " or nothing (see <see cref="ConnPrefixEnricher"/>).</summary>
+    /// <summary>Name of the property a worker process puts on every event it logs (its worker id).</summary>
+    public const string WorkerProperty = "Worker";
+
+    /// <summary>Line layout shared by every sink. ConnPrefix is "conn-id " and/or "wN " (worker N), or nothing
+    /// (see <see cref="ConnPrefixEnricher"/>).</summary>
     public const string OutputTemplate =
         "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {ConnPrefix:l}{Message:lj}{NewLine}{Exception}";
 
@@ -24,14 +28,19 @@ public static class LogSetup
     /// A logger at the options' log_level that writes to <paramref name="output"/> (default: the console's
     /// stderr, coloured when it is a terminal) and appends to logfile when one is set. Dispose it to flush and
     /// close the file. <paramref name="levelSwitch"/> lets a reload change the level of a running logger.
+    /// <paramref name="worker"/>: the id of the worker process this logger belongs to; every line then names it
+    /// (workers share the supervisor's stderr and logfile).
     /// </summary>
-    public static Logger Create(PoolerOptions options, TextWriter? output = null, LoggingLevelSwitch? levelSwitch = null)
+    public static Logger Create(PoolerOptions options, TextWriter? output = null, LoggingLevelSwitch? levelSwitch = null,
+        int? worker = null)
     {
         levelSwitch ??= new LoggingLevelSwitch(ToSerilogLevel(options.LogLevel));
         levelSwitch.MinimumLevel = ToSerilogLevel(options.LogLevel);
         var configuration = new LoggerConfiguration()
-            .MinimumLevel.ControlledBy(levelSwitch)
-            .Enrich.With<ConnPrefixEnricher>();
+            .MinimumLevel.ControlledBy(levelSwitch);
+        if (worker is { } id)
+            configuration = configuration.Enrich.WithProperty(WorkerProperty, id);
+        configuration = configuration.Enrich.With<ConnPrefixEnricher>();
 
         configuration = output is null
             ? configuration.WriteTo.Console(outputTemplate: OutputTemplate, standardErrorFromLevel: LogEventLevel.Verbose,

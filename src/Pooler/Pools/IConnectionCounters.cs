@@ -28,4 +28,24 @@ internal interface IConnectionCounters
     /// <summary>Whether another process waits for a server slot of this database or user, so an idle server here is
     /// worth more closed. Always false in one process (PoolManager knows its own pools).</summary>
     bool OthersWaitFor(string database, string user) => false;
+
+    /// <summary>The shared-memory entry of a pool's own slots (pool_size across workers); -1 in one process.</summary>
+    int PoolEntry(string database, string user) => -1;
+
+    /// <summary>Whether a server of the pool at <paramref name="entry"/>, just released or idle, should be closed so
+    /// that another process gets the slot (its fair share). Always false in one process.</summary>
+    bool ShouldYield(int entry, int limit) => false;
+
+    /// <summary>Whether another process has clients waiting for a slot of the pool at <paramref name="entry"/>.</summary>
+    bool OthersHungry(int entry) => false;
+
+    /// <summary>The pool handed a server to a waiting client (another process then knows it is not starving).</summary>
+    void Served(int entry)
+    {
+    }
+
+    /// <summary>The pool has no client waiting for a new server any more: it stops claiming a share.</summary>
+    void Satisfied(int entry)
+    {
+    }
 }

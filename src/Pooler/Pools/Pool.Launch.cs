@@ -34,6 +34,8 @@ internal sealed partial class Pool
                 need--;
                 _manager.StartLogin(this);
             }
+            if (need <= 0)
+                NoteSatisfied(); // every waiter has a server coming: stop claiming a share of other workers' slots
         }
         ArmTimer();
     }

@@ -42,7 +42,7 @@ internal sealed partial class Pool
                     due = Min(due, server.ConnectedAt + Settings.ServerLifetime);
             }
         }
-        return due;
+        return Min(due, HandOverDue());
     }
 
     private void ArmTimer()
@@ -77,6 +77,7 @@ internal sealed partial class Pool
         else if (!_reserveOpen && Settings.ReservePoolSize > 0 && _waiters.First!.Value.EnqueuedAt + Settings.ReservePoolTimeout <= now)
             _reserveOpen = true;
         CloseExpiredIdle(now);
+        HandOverIdle(now);
         Launch();
     }
 

@@ -172,14 +172,14 @@ internal sealed partial class Pool
     }
 
     /// <summary>Close one idle server so another pool of the same database or user can open one (max_db_connections).</summary>
-    internal bool EvictOneIdle()
+    internal bool EvictOneIdle(string reason = "evicted for another pool (max_db_connections / max_user_connections)")
     {
         if (_idle.Count == 0)
             return false;
         // The least recently used one: it sits at the bottom of the LIFO.
         var server = _idle[0];
         _idle.RemoveAt(0);
-        server.Close("evicted for another pool (max_db_connections / max_user_connections)");
+        server.Close(reason);
         _manager.ReleaseServerSlot(this, wake: false);
         Launch();
         return true;
@@ -200,14 +200,24 @@ internal sealed partial class Pool
             Launch();
             return;
         }
+        if (YieldsToOtherWorker())
+        {
+            Drop(server, "handed over to another worker (its fair share of the pool)");
+            Launch();
+            return;
+        }
         if (_waiters.First is { } first)
         {
             _waiters.RemoveFirst();
+            NoteServed();
             _active.Add(server);
             Stats.AddWait(first.Value.EnqueuedAt, _manager.Time.GetUtcNow());
             first.Value.Complete(AcquireResult.Acquired(server));
             if (_waiters.Count == 0)
+            {
                 _reserveOpen = false;
+                NoteSatisfied();
+            }
             ArmTimer();
             return;
         }

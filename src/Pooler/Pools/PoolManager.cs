@@ -73,6 +73,8 @@ internal sealed partial class PoolManager
     /// </summary>
     internal bool TryTakeServerSlot(Pool pool)
     {
+        if (pool.HeldBackShared)
+            return false; // refused by the shared pool entry; retried when a wake-up comes
         var s = pool.Settings;
         // pool_size (+ reserve) is passed for shared counters, where other workers' servers of this pool count too.
         var status = Counters.TryAddServer(pool.Key.Database, pool.Key.User, s.MaxDbConnections, s.MaxUserConnections,
@@ -81,6 +83,7 @@ internal sealed partial class PoolManager
             return true;
         if (status == ServerSlotStatus.PoolLimit)
         {
+            pool.HeldBackShared = true;
             _heldBack.Add(pool);
             return false;
         }
@@ -125,10 +128,7 @@ internal sealed partial class PoolManager
         _waking = true;
         try
         {
-            var held = _heldBack.ToArray();
-            _heldBack.Clear();
-            foreach (var p in held)
-                p.Launch();
+            Relaunch();
         }
         finally
         {
@@ -141,10 +141,18 @@ internal sealed partial class PoolManager
     {
         if (_heldBack.Count == 0)
             return;
+        Relaunch();
+    }
+
+    private void Relaunch()
+    {
         var held = _heldBack.ToArray();
         _heldBack.Clear();
         foreach (var p in held)
+        {
+            p.HeldBackShared = false;
             p.Launch();
+        }
     }
 
     internal void StartLogin(Pool pool) => _ = RunLoginAsync(pool);

@@ -7,7 +7,9 @@ namespace Pooler.Pools;
 /// One worker's view of the shared counters. Entries: "c" (clients), "d\0DB" (servers of a database), "u\0USER"
 /// (servers of a user), "p\0DB\0USER" (servers of a pool). A refused worker records itself as a waiter on the
 /// entry that refused it and asks the workers holding that entry to close an idle server; whoever then gives a
-/// slot back wakes the waiters (<see cref="Wake"/>), so nobody polls.
+/// slot back wakes the waiters (<see cref="Wake"/>), so nobody polls. A pool's slots are shared fairly: a worker
+/// refused at the pool entry is "hungry", and a worker above its fair share closes a released server
+/// (<see cref="ShouldYield"/>) only while a hungry one is below it, so the split settles instead of churning.
 /// </summary>
 internal sealed class SharedConnectionCounters : IConnectionCounters
 {
@@ -15,6 +17,13 @@ internal sealed class SharedConnectionCounters : IConnectionCounters
     private readonly int _worker;
     private readonly Dictionary<string, int> _entries = new(StringComparer.Ordinal);
     private readonly int _clients;
+
+    // Pool entries this worker is marked hungry for (mirrors its bit in shared memory, read on the hot path).
+    private readonly bool[] _hungry = new bool[SharedLayout.Capacity];
+
+    // When this worker last asked the holders of a pool entry for an idle server: at most once per hand-over
+    // hysteresis (they hand over only servers idle that long, or what is above their share, which one request shows).
+    private readonly long[] _asked = new long[SharedLayout.Capacity];
 
     /// <param name="wake">Called with a mask of workers to wake (retry their held-back pools).</param>
     /// <param name="evict">Called with a mask of workers holding an entry and the entry's key: close one idle server of it.</param>
@@ -63,7 +72,7 @@ internal sealed class SharedConnectionCounters : IConnectionCounters
             Give(db);
             return ServerSlotStatus.UserLimit;
         }
-        if (!Take(pool, maxPoolConnections, poolKey))
+        if (!TakePool(pool, maxPoolConnections, poolKey))
         {
             Give(us);
             Give(db);
@@ -83,8 +92,32 @@ internal sealed class SharedConnectionCounters : IConnectionCounters
 
     public int ServersOfUser(string user) => _state.TotalOf(EntryOf(UserKey(user)));
 
+    /// <summary>Only the database and user limits: the pool's own slots are shared by <see cref="ShouldYield"/>.</summary>
     public bool OthersWaitFor(string database, string user) =>
-        OthersWait(EntryOf(PoolKeyOf(database, user))) || OthersWait(EntryOf(DatabaseKey(database))) || OthersWait(EntryOf(UserKey(user)));
+        OthersWait(EntryOf(DatabaseKey(database))) || OthersWait(EntryOf(UserKey(user)));
+
+    public int PoolEntry(string database, string user) => EntryOf(PoolKeyOf(database, user));
+
+    public bool ShouldYield(int entry, int limit) =>
+        entry >= 0 && _state.ShouldYield(entry, limit, _worker, SharedState.NowMs);
+
+    public bool OthersHungry(int entry) => entry >= 0 && (_state.HungryOf(entry) & ~(1L << _worker)) != 0;
+
+    public void Served(int entry)
+    {
+        if (entry >= 0 && _hungry[entry])
+            _state.Served(entry, _worker, SharedState.NowMs);
+    }
+
+    public void Satisfied(int entry)
+    {
+        if (entry < 0 || !_hungry[entry])
+            return;
+        _hungry[entry] = false;
+        var wake = _state.ClearHungry(entry, _worker);
+        if (wake != 0)
+            Wake(wake);
+    }
 
     /// <summary>Servers of a pool across every worker (tests, admin).</summary>
     public int ServersOfPool(string database, string user) => _state.TotalOf(EntryOf(PoolKeyOf(database, user)));
@@ -104,6 +137,38 @@ internal sealed class SharedConnectionCounters : IConnectionCounters
         if (holders != 0)
             Evict(holders, key);
         return false;
+    }
+
+    /// <summary>
+    /// The pool entry: like <see cref="Take"/>, but slots owed to a hungry worker below its fair share are not taken,
+    /// and a refusal marks this worker hungry. Asking the holders to close an idle server is only a request: they
+    /// close one if they are above their share or the server has been idle for a while (see WorkerHost).
+    /// </summary>
+    private bool TakePool(int index, int limit, string key)
+    {
+        if (index < 0)
+            return true;
+        var now = SharedState.NowMs;
+        var wake = _state.TryTakeFair(index, limit, _worker, now);
+        if (wake < 0)
+        {
+            _state.SetHungry(index, _worker, now);
+            _hungry[index] = true;
+            _state.AddWaiter(index, _worker);
+            wake = _state.TryTakeFair(index, limit, _worker, now);
+            if (wake < 0)
+            {
+                if (now - _asked[index] >= SharedState.StarveMs && _state.HoldersOf(index, _worker) is var holders and not 0)
+                {
+                    _asked[index] = now;
+                    Evict(holders, key);
+                }
+                return false;
+            }
+        }
+        if (wake != 0)
+            Wake(wake);
+        return true;
     }
 
     private void Give(int index)

@@ -5,13 +5,15 @@ namespace Pooler.Shared;
 /// Layout of the region the supervisor creates and every worker maps. Header (64 bytes), then one 16-byte row per
 /// worker (pid, generation, sessions ended), then a fixed open-addressing table of counter entries. An entry is a 64-bit
 /// key hash (0 = free, claimed by compare-and-swap), the total (taken by CAS against a limit), a 64-bit mask of
-/// workers waiting for the entry to drop below its limit, and one count per worker (the slots it owns, so the
-/// supervisor can give back a dead worker's share).
+/// workers waiting for the entry to drop below its limit, a 64-bit mask of "hungry" workers (clients of theirs wait
+/// for a slot of this pool: what fair shares are computed over), one count per worker (the slots it owns, so the
+/// supervisor can give back a dead worker's share), and per worker the time (ms, system-wide monotonic clock) its
+/// hungry pool last handed a server to a waiting client.
 /// </summary>
 internal static class SharedLayout
 {
     public const int Magic = 0x504F4F4C; // "POOL"
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>Workers the region has rows for (the wake-up mask is 64 bits).</summary>
     public const int MaxWorkers = 64;
@@ -25,8 +27,10 @@ internal static class SharedLayout
     public const int EntryHashOffset = 0;
     public const int EntryTotalOffset = 8;
     public const int EntryWaitersOffset = 16;
-    public const int EntryPerWorkerOffset = 24;
-    public const int EntrySize = EntryPerWorkerOffset + 4 * MaxWorkers;
+    public const int EntryHungryOffset = 24;
+    public const int EntryPerWorkerOffset = 32;
+    public const int EntryProgressOffset = EntryPerWorkerOffset + 4 * MaxWorkers;
+    public const int EntrySize = EntryProgressOffset + 8 * MaxWorkers;
 
     public const int EntriesOffset = WorkersOffset + WorkerRowSize * MaxWorkers;
 

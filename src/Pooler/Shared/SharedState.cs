@@ -1,4 +1,5 @@
 // The shared-memory counters themselves: find-or-claim an entry by key, take and give back slots, wake-up masks.
+using System.Numerics;
 using System.Text;
 using Pooler.Io;
 
@@ -96,6 +97,102 @@ internal sealed class SharedState : IDisposable
         return true;
     }
 
+    /// <summary>How long a hungry worker may go without handing a server to a waiting client before a worker with
+    /// servers of the pool gives it one even though neither is above its fair share (hysteresis against churn).</summary>
+    public const long StarveMs = 100;
+
+    /// <summary>Milliseconds on a clock every process of the machine shares (CLOCK_MONOTONIC underneath).</summary>
+    public static long NowMs => Environment.TickCount64;
+
+    /// <summary>
+    /// Pool entries: take a slot unless <paramref name="limit"/> are taken or the free slots are owed to another
+    /// worker (one below its fair share while this one is at or above it, or one that holds nothing and has starved
+    /// longer than this one). Returns the waiters to wake on success when slots are still free (a slot taken past a
+    /// refused worker must not leave it asleep), or -1 when refused.
+    /// </summary>
+    public long TryTakeFair(int index, int limit, int worker, long now)
+    {
+        if (Owed(index, limit, worker, now, yielding: false))
+            return -1;
+        if (!TryTake(index, limit, worker))
+            return -1;
+        if (Volatile.Read(ref Waiters(index)) == 0 || (limit > 0 && Volatile.Read(ref Total(index)) >= limit))
+            return 0;
+        return Interlocked.Exchange(ref Waiters(index), 0) & ~(1L << worker);
+    }
+
+    /// <summary>Whether <paramref name="worker"/> should close a server of this pool entry it would otherwise reuse or
+    /// park, so that a hungry worker below its fair share, or one starving with no server at all, can open one.</summary>
+    public bool ShouldYield(int index, int limit, int worker, long now) => Owed(index, limit, worker, now, yielding: true);
+
+    /// <summary>
+    /// Fair share = ceil(limit / n) with n = the workers holding or wanting slots. Yielding: this worker holds more
+    /// than that while a hungry one holds less, or a hungry one holds nothing and has not served a client for
+    /// <see cref="StarveMs"/>. Taking: refused when at or above the share while a hungry one is below it, or when a
+    /// hungry one with nothing has starved longer than this worker.
+    /// </summary>
+    private bool Owed(int index, int limit, int worker, long now, bool yielding)
+    {
+        var me = 1L << worker;
+        var others = Volatile.Read(ref Hungry(index)) & ~me;
+        if (others == 0 || limit <= 0)
+            return false;
+        var mine = CountOf(index, worker);
+        if (yielding && mine == 0)
+            return false;
+        var participants = others | me;
+        for (var w = 0; w < SharedLayout.MaxWorkers; w++)
+        {
+            if (Volatile.Read(ref PerWorker(index, w)) > 0)
+                participants |= 1L << w;
+        }
+        var n = BitOperations.PopCount((ulong)participants);
+        var fair = (limit + n - 1) / n;
+        var over = yielding ? mine > fair : mine >= fair;
+        var myProgress = (Volatile.Read(ref Hungry(index)) & me) != 0 ? Volatile.Read(ref Progress(index, worker)) : now;
+        for (var rest = others; rest != 0; rest &= rest - 1)
+        {
+            var w = BitOperations.TrailingZeroCount(rest);
+            var count = Volatile.Read(ref PerWorker(index, w));
+            if (over && count < fair)
+                return true;
+            if (count == 0)
+            {
+                var progress = Volatile.Read(ref Progress(index, w));
+                if (now - progress >= StarveMs && (yielding || progress < myProgress))
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Mark <paramref name="worker"/> hungry for this entry (clients wait for a slot); its starvation clock
+    /// starts now unless it already was.</summary>
+    public void SetHungry(int index, int worker, long now)
+    {
+        var bit = 1L << worker;
+        if ((Volatile.Read(ref Hungry(index)) & bit) != 0)
+            return;
+        Volatile.Write(ref Progress(index, worker), now);
+        Interlocked.Or(ref Hungry(index), bit);
+    }
+
+    /// <summary>A hungry worker handed a server to a waiting client: it is not starving.</summary>
+    public void Served(int index, int worker, long now) => Volatile.Write(ref Progress(index, worker), now);
+
+    /// <summary>The worker needs no more slots of this entry; returns the waiters to wake (a slot refused to them
+    /// because it was owed to this worker is free for them now).</summary>
+    public long ClearHungry(int index, int worker)
+    {
+        var bit = 1L << worker;
+        var before = Interlocked.And(ref Hungry(index), ~bit);
+        if ((before & bit) == 0 || Volatile.Read(ref Waiters(index)) == 0)
+            return 0;
+        return Interlocked.Exchange(ref Waiters(index), 0) & ~bit;
+    }
+
+    public long HungryOf(int index) => index < 0 ? 0 : Volatile.Read(ref Hungry(index));
+
     /// <summary>Give back one slot; returns the mask of workers that waited for this entry (now cleared).</summary>
     public long Give(int index, int worker)
     {
@@ -137,6 +234,7 @@ internal sealed class SharedState : IDisposable
         {
             if (Volatile.Read(ref _region.Int64At(SharedLayout.Entry(i))) == 0)
                 continue;
+            Interlocked.And(ref Hungry(i), ~(1L << worker));
             var held = Interlocked.Exchange(ref PerWorker(i, worker), 0);
             if (held > 0)
             {
@@ -171,6 +269,11 @@ internal sealed class SharedState : IDisposable
     private ref int Total(int index) => ref _region.Int32At(SharedLayout.Entry(index) + SharedLayout.EntryTotalOffset);
 
     private ref long Waiters(int index) => ref _region.Int64At(SharedLayout.Entry(index) + SharedLayout.EntryWaitersOffset);
+
+    private ref long Hungry(int index) => ref _region.Int64At(SharedLayout.Entry(index) + SharedLayout.EntryHungryOffset);
+
+    private ref long Progress(int index, int worker) =>
+        ref _region.Int64At(SharedLayout.Entry(index) + SharedLayout.EntryProgressOffset + 8L * worker);
 
     private ref int PerWorker(int index, int worker) =>
         ref _region.Int32At(SharedLayout.Entry(index) + SharedLayout.EntryPerWorkerOffset + 4L * worker);

@@ -242,7 +242,7 @@ internal sealed partial class SupervisorHost
         var (delay, storm) = worker.Backoff.OnDeath(_engine.TimeProvider.GetUtcNow());
         if (storm)
             _log.Error("worker {Id} keeps dying (more than {Limit} times in {Window}); next restart in {Delay}",
-                worker.Id, RestartBackoff.StormLimit, RestartBackoff.Window, delay);
+                worker.Id, worker.Backoff.StormLimit, RestartBackoff.Window, delay);
         else
             _log.Warning("worker {Id} died (exit {Code}); its clients lost their connections; restarting in {Delay}",
                 worker.Id, exitCode, delay);

@@ -20,7 +20,7 @@ internal sealed class WorkerProcess(int id)
     /// <summary>Started and not known dead.</summary>
     public bool Alive => Link is { Closed: false } && Process is not null;
 
-    public RestartBackoff Backoff { get; } = new();
+    public RestartBackoff Backoff { get; } = RestartBackoff.FromEnvironment();
 
     /// <summary>How many times a process was started in this slot (restarts = this − 1; `pooler admin workers`).</summary>
     public int Starts { get; private set; }

@@ -32,6 +32,11 @@ internal sealed class WorkerHost
     /// <summary>Returns the exit code: 0 after a stop the supervisor asked for, 3 when it vanished.</summary>
     public async Task<int> RunAsync(PoolerConfig config)
     {
+        if (ExitsAtStart(_args.Id))
+        {
+            _log.Error("worker {Id}: exiting at start ({Variable} names it)", _args.Id, ExitAtStartVariable);
+            return 1;
+        }
         using var shared = SharedState.Open(_args.SharedPath);
         var engine = IoEngine.Create(PoolerHost.ToBackend(config.Pooler.EvBackend));
         engine.Start();
@@ -78,6 +83,14 @@ internal sealed class WorkerHost
     }
 
     private int ExitCode { get; set; }
+
+    /// <summary>Test hook (environment): a comma-separated list of worker ids that exit with code 1 as soon as they
+    /// start, so the supervisor's restart back-off and storm cap can be tested on the real executable.</summary>
+    public const string ExitAtStartVariable = "POOLER_TEST_WORKER_EXIT_AT_START";
+
+    private static bool ExitsAtStart(int id) =>
+        Environment.GetEnvironmentVariable(ExitAtStartVariable)?.Split(',')
+            .Contains(id.ToString(System.Globalization.CultureInfo.InvariantCulture)) == true;
 
     private void OnSupervisorGone()
     {
@@ -159,15 +172,22 @@ internal sealed class WorkerHost
             IoEngine.CloseFd(fd);
     }
 
-    /// <summary>Another worker waits for a slot of <paramref name="key"/>: close one idle server of it, if any.</summary>
+    /// <summary>Another worker waits for a slot of <paramref name="key"/>: close one idle server of it, if any (for a
+    /// pool's own slots only as its fair share allows; see <see cref="Pool.EvictIdleForOtherWorker"/>).</summary>
     private static void EvictIdle(PoolManager manager, string key)
     {
         var parts = key.Split('\0');
         foreach (var pool in manager.Pools)
         {
+            if (parts[0] == "p")
+            {
+                if (parts.Length != 3 || pool.Key.Database != parts[1] || pool.Key.User != parts[2])
+                    continue;
+                pool.EvictIdleForOtherWorker();
+                return;
+            }
             var match = parts[0] switch
             {
-                "p" => parts.Length == 3 && pool.Key.Database == parts[1] && pool.Key.User == parts[2],
                 "d" => parts.Length == 2 && pool.Key.Database == parts[1],
                 "u" => parts.Length == 2 && pool.Key.User == parts[1],
                 _ => false,

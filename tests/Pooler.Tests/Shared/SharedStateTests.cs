@@ -88,7 +88,10 @@ public sealed class SharedStateTests : IDisposable
         Assert.Equal(ServerSlotStatus.Granted, w0.TryAddServer("db", "u", 0, 0, maxPoolConnections: 1));
         Assert.Equal(ServerSlotStatus.PoolLimit, w1.TryAddServer("db", "u", 0, 0, maxPoolConnections: 1));
         Assert.Equal([(1L, SharedConnectionCounters.PoolKeyOf("db", "u"))], evictions);
-        Assert.True(w0.OthersWaitFor("db", "u"));
+        // The pool's own slots are shared by fair share, not by closing every server another worker wants.
+        Assert.False(w0.OthersWaitFor("db", "u"));
+        var entry = w0.PoolEntry("db", "u");
+        Assert.Equal(1L << 1, other.HungryOf(entry));
         // The refusal rolled back the database and user slots it had taken.
         Assert.Equal(1, w1.ServersOfDatabase("db"));
         Assert.Equal(1, w1.ServersOfUser("u"));

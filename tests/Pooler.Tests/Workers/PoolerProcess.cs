@@ -15,6 +15,7 @@ internal sealed partial class PoolerProcess : IAsyncDisposable
 {
     private static readonly string PoolerDll = Path.Combine(AppContext.BaseDirectory, "pooler.dll");
     private readonly List<string> _lines = [];
+    private readonly List<(Regex Pattern, TaskCompletionSource<string> Found)> _watchers = [];
     private readonly Dictionary<int, int> _workerPids = [];
     private readonly Dictionary<int, TaskCompletionSource<int>> _started = [];
     private readonly Process _process;
@@ -56,14 +57,18 @@ internal sealed partial class PoolerProcess : IAsyncDisposable
         port = {pg.Port}
         """;
 
+    /// <param name="env">Extra environment for the supervisor (workers inherit it), e.g. test hooks.</param>
+    /// <param name="waitFor">The workers that must be running before this returns (default: all).</param>
     public static async Task<PoolerProcess> StartAsync(PostgresServer pg, int workers = 2, int poolSize = 10, string extra = "",
-        string authType = "trust")
+        string authType = "trust", IReadOnlyDictionary<string, string>? env = null, IReadOnlyList<int>? waitFor = null)
     {
         var dir = Directory.CreateTempSubdirectory("pooler-workers-").FullName;
         var port = FreePort.Next();
         var config = Path.Combine(dir, "pooler.toml");
         await File.WriteAllTextAsync(config, Toml(pg, port, workers, poolSize, extra, authType));
         var psi = ProcessRunner.CreateStartInfo("dotnet", [PoolerDll, "run", "-c", config]);
+        foreach (var (name, value) in env ?? new Dictionary<string, string>())
+            psi.Environment[name] = value;
         var process = Process.Start(psi)!;
         var p = new PoolerProcess(process, config, port, dir);
         for (var i = 0; i < workers; i++)
@@ -72,7 +77,7 @@ internal sealed partial class PoolerProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) => p.OnLine(e.Data);
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
-        var all = Task.WhenAll(Enumerable.Range(0, workers).Select(p.WorkerRunningAsync));
+        var all = Task.WhenAll((waitFor ?? Enumerable.Range(0, workers).ToList()).Select(p.WorkerRunningAsync));
         var first = await Task.WhenAny(all, process.WaitForExitAsync()).WaitAsync(TimeSpan.FromSeconds(60));
         if (first != all)
             throw new InvalidOperationException("pooler exited before its workers ran:\n" + p.Log);
@@ -86,6 +91,27 @@ internal sealed partial class PoolerProcess : IAsyncDisposable
         {
             lock (_lines)
                 return string.Join('\n', _lines);
+        }
+    }
+
+    /// <summary>Log lines matching <paramref name="pattern"/>, in order.</summary>
+    public IReadOnlyList<string> LogLines(string pattern)
+    {
+        lock (_lines)
+            return [.. _lines.Where(l => Regex.IsMatch(l, pattern))];
+    }
+
+    /// <summary>The first line matching <paramref name="pattern"/>, already seen or when it comes.</summary>
+    public Task<string> WaitForLineAsync(string pattern, TimeSpan timeout)
+    {
+        var regex = new Regex(pattern);
+        lock (_lines)
+        {
+            if (_lines.FirstOrDefault(regex.IsMatch) is { } seen)
+                return Task.FromResult(seen);
+            var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _watchers.Add((regex, found));
+            return found.Task.WaitAsync(timeout);
         }
     }
 
@@ -105,6 +131,7 @@ internal sealed partial class PoolerProcess : IAsyncDisposable
         lock (_lines)
         {
             _lines.Add(line);
+            _watchers.RemoveAll(w => w.Pattern.IsMatch(line) && w.Found.TrySetResult(line));
             var m = RunningLine().Match(line);
             if (m.Success)
             {
