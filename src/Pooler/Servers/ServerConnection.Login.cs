@@ -49,7 +49,8 @@ internal sealed partial class ServerConnection
         if (result.Status != ServerConnectStatus.Connected)
         {
             server.Close("login failed");
-            return (result, server._refusedByServer);
+            // Refused over the channel this attempt meant to use: prefer that got 'N' already logged in plainly.
+            return (result, server._refusedByServer && (server.TlsDescription is not null) == useTls);
         }
         server.State = ServerState.Idle;
         server.Log.Debug("logged in to {Host} as {User}, database {Db}{Tls:l}", target.HostKey, target.User, target.DbName,

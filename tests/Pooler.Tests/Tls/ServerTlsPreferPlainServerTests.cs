@@ -21,4 +21,21 @@ public sealed class ServerTlsPreferPlainServerTests(PostgresFixture fixture)
         Assert.Contains(pooler.Log.Lines, l => l.Contains("logged in to") && !l.Contains(" over TLS"));
         Assert.DoesNotContain(pooler.Log.Lines, l => l.Contains("trying again"));
     }
+
+    [Fact]
+    public async Task Prefer_ServerAnswersNAndRefusesLogin_NoSecondPlainAttempt()
+    {
+        await using var pooler = await PoolerHarness.StartAsync(fixture.Server, o => o with { ServerTlsSslMode = TlsMode.Prefer },
+            new DatabaseOptions
+            {
+                Name = "badpw", Host = fixture.Server.Host, Port = fixture.Server.Port, DbName = PostgresServer.Database,
+                User = PostgresServer.Md5User, Password = "wrong",
+            });
+
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => pooler.OpenAsync(database: "badpw"));
+
+        // The login already ran in plain text after 'N': trying "again in plain text" would repeat it.
+        Assert.Single(pooler.Log.Lines, l => l.Contains("server login as", StringComparison.Ordinal));
+        Assert.DoesNotContain(pooler.Log.Lines, l => l.Contains("trying again"));
+    }
 }
