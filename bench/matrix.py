@@ -74,10 +74,16 @@ def main():
         for t in tlist:
             # JIT (our pooler's hot paths reach tier 1 only after enough calls, later still on a loaded machine),
             # pools and caches warm before the first measured cell, once per protocol mode.
-            for mode in ("simple", "extended", "prepared") if warmup else ():
+            # Plain text like the cells (libpq would otherwise pick TLS, which the poolers offer), plus one TLS
+            # round when the matrix has TLS cells.
+            modes = [("simple", "disable"), ("extended", "disable"), ("prepared", "disable")]
+            if "tls" in scenarios and t.cmd is not None:
+                modes.append(("simple", "require"))
+            for mode, sslmode in modes if warmup else ():
                 subprocess.run([cfg["pgbench"], "-h", "127.0.0.1", "-p", str(t.port), "-U", cfg["user"], "-n", "-S",
                                 "-M", mode, "-c", "50", "-j", str(cfg["threads"]), "-T", str(warmup), cfg["db"]],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=warmup + 120)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=warmup + 120,
+                               env=dict(os.environ, PGSSLMODE=sslmode))
         for i, (r, scen, c, tool, t) in enumerate(plan, 1):
             if not t.alive():
                 log(f"{t.name} is not running any more; skipping its cells:\n{t.log_tail()}")
