@@ -13,15 +13,27 @@ internal static class ConfigChange
 {
     public static AdminResult Apply(PoolerRuntime rt, string? key, string? value)
     {
+        if (TryChange(rt.Options, key, value, out var changed) is { } error)
+            return error;
+        // The same path as a reload, so pools pick up new sizes and waits the same way.
+        rt.ApplyConfig(rt.Config with { Pooler = changed! });
+        return AdminResult.Ok("SET");
+    }
+
+    /// <summary>
+    /// <paramref name="current"/> with <paramref name="key"/> set to <paramref name="value"/>, or why not: a pure
+    /// function, so the supervisor keeps its own copy of the options in step with the workers' SET.
+    /// </summary>
+    public static AdminResult? TryChange(PoolerOptions current, string? key, string? value, out PoolerOptions? changed)
+    {
+        changed = null;
         if (string.IsNullOrEmpty(key) || value is null)
             return AdminResult.Error(AdminOutcome.BadRequest, "set.syntax", "usage: SET key = value");
         key = key.ToLowerInvariant();
-        var current = rt.Options;
         if (!ConfigListing.List(current).Any(c => c.Key == key))
             return AdminResult.Error(AdminOutcome.NotFound, "set.unknown_key", $"unknown setting: {key}");
         if (ConfigListing.RestartOnly.Contains(key))
             return AdminResult.Error(AdminOutcome.NotSupported, "set.restart_required", $"{key} cannot change while running: restart required");
-        PoolerOptions? changed;
         try
         {
             changed = With(current, key, value.Trim().Trim('\'', '"'));
@@ -35,9 +47,7 @@ internal static class ConfigChange
             return AdminResult.Error(AdminOutcome.NotSupported, "set.not_live",
                 $"{key} is not changed live by SET: edit the configuration file and RELOAD");
         }
-        // The same path as a reload, so pools pick up new sizes and waits the same way.
-        rt.ApplyConfig(rt.Config with { Pooler = changed });
-        return AdminResult.Ok("SET");
+        return null;
     }
 
     private static PoolerOptions? With(PoolerOptions o, string key, string value) => key switch

@@ -27,6 +27,7 @@ internal sealed partial class SupervisorHost
         await _engine.RunAsync(() =>
         {
             _config = config with { Pooler = RestartOnlyOptions.KeepInForce(_config.Pooler, config.Pooler) };
+            _managed.OnReload();
             foreach (var worker in _workers)
             {
                 if (worker.Alive)

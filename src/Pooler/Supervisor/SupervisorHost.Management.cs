@@ -148,6 +148,7 @@ internal sealed partial class SupervisorHost
         return await _engine.RunAsync(() =>
         {
             _adminRequests.Remove(g.Id);
+            Remember(command, g);
             return Task.FromResult(MergeResults(command, g));
         });
     }

@@ -105,6 +105,7 @@ internal sealed partial class SupervisorHost
             _shared.ResetEnded(worker.Id);
             worker.Handed = 0;
             worker.Start(_engine, fd => ArgsFor(worker.Id, fd));
+            SendManagedState(worker);
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or IOException)
         {
@@ -147,6 +148,7 @@ internal sealed partial class SupervisorHost
             {
                 case WorkerMessage.Ready:
                     worker.Ready = true;
+                    _log.Information("worker {Id} is ready for clients", worker.Id);
                     break;
                 case WorkerMessage.Wake when payload.Length >= 9:
                     Forward(BitConverter.ToInt64(payload.Span[1..9]), WorkerMessage.Wake, default);

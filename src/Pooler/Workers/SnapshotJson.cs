@@ -7,4 +7,5 @@ namespace Pooler.Workers;
 [JsonSerializable(typeof(AdminSnapshot))]
 [JsonSerializable(typeof(WorkerAdminRequest))]
 [JsonSerializable(typeof(AdminResult))]
+[JsonSerializable(typeof(List<AdminCommand>))]
 internal sealed partial class SnapshotJson : JsonSerializerContext;

@@ -164,12 +164,40 @@ internal sealed class WorkerHost
             case WorkerMessage.AdminResult when payload.Length >= 4:
                 _admin!.OnCommandResult(payload.Span);
                 break;
+            case WorkerMessage.State:
+                RestoreState(instance.Runtime, payload.Span);
+                break;
             case WorkerMessage.Evict:
                 EvictIdle(instance.Runtime.Manager, System.Text.Encoding.UTF8.GetString(payload.Span));
                 break;
         }
         if (fd >= 0)
             IoEngine.CloseFd(fd);
+    }
+
+    /// <summary>
+    /// Loop thread: what the pooler's admins changed before this process started (see <see cref="WorkerMessage.State"/>).
+    /// Applied at once, so a client handed over after it already sees the pause; PAUSE's wait for servers is not awaited.
+    /// </summary>
+    private void RestoreState(PoolerRuntime runtime, ReadOnlySpan<byte> json)
+    {
+        List<Management.AdminCommand>? commands;
+        try
+        {
+            commands = System.Text.Json.JsonSerializer.Deserialize(json, SnapshotJson.Default.ListAdminCommand);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            _log.Error("worker {Id}: unreadable admin state from the supervisor: {Error}", _args.Id, ex.Message);
+            return;
+        }
+        foreach (var command in commands ?? [])
+        {
+            var applied = Management.AdminActions.Apply(runtime, command);
+            if (applied.IsCompleted && !applied.Result.IsOk)
+                _log.Warning("worker {Id}: could not restore {Command}: {Message}", _args.Id, command.Kind, applied.Result.Message);
+        }
+        _log.Information("worker {Id}: admin state restored ({Count} command(s))", _args.Id, commands?.Count ?? 0);
     }
 
     /// <summary>Another worker waits for a slot of <paramref name="key"/>: close one idle server of it, if any (for a

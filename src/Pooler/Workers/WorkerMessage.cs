@@ -41,4 +41,8 @@ internal enum WorkerMessage : byte
     /// <summary>The answer to <see cref="AdminCommand"/>: int request id, then an <see cref="Management.AdminResult"/>
     /// as JSON; worker → supervisor for one worker's part, supervisor → worker for the merged result.</summary>
     AdminResult = (byte)'Q',
+
+    /// <summary>Supervisor → a worker it has just started, before any client: the admin state to restore (PAUSE,
+    /// DISABLE, SET... accepted while it was not running), as a JSON array of <see cref="Management.AdminCommand"/>.</summary>
+    State = (byte)'A',
 }

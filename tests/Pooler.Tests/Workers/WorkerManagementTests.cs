@@ -198,6 +198,69 @@ public sealed class WorkerManagementTests(PostgresFixture fixture, ITestOutputHe
     }
 
     [Fact(Timeout = 180_000)]
+    public async Task Pause_Workers2WorkerKilledWhilePaused_RestartedWorkerKeepsClientWaitingUntilResume()
+    {
+        await using var pooler = await StartAsync();
+        var clients = await OpenOnBothWorkersAsync(pooler);
+        var onZero = clients.Where(c => (c.ProcessID & 0xFF) == 0).ToList();
+        var onOne = clients.Where(c => (c.ProcessID & 0xFF) == 1).ToList();
+        Assert.Equal("ok", (await CliJsonAsync("pause")).GetProperty("outcome").GetString());
+
+        var pid = await pooler.WorkerRunningAsync(1);
+        pooler.ExpectRestart(1);
+        await PoolerProcess.SignalAsync(pid, "KILL");
+        await pooler.WorkerRunningAsync(1).WaitAsync(TimeSpan.FromSeconds(60));
+        // The supervisor hands clients only to workers it knows are ready: wait until it knows the new one is.
+        await WaitForAsync(() => pooler.LogLines("worker 1 is ready for clients").Count == 2);
+        await DisposeAllAsync(onOne);
+
+        // A pool no worker serves yet goes to the least loaded worker: the restarted one, which holds no client.
+        // Its first client waits for a server login, which a paused database does not start.
+        var open = pooler.OpenAsync(PostgresServer.SuperUser);
+        await Task.WhenAny(open, Task.Delay(TimeSpan.FromSeconds(1)));
+        Assert.False(open.IsCompleted, "a client of the restarted worker got a server while paused\n" + pooler.Log);
+        Assert.True(HasLine(pooler, "worker 1: restoring the admin state: PAUSE (all)"), pooler.Log);
+
+        Assert.Equal("ok", (await CliJsonAsync("resume")).GetProperty("outcome").GetString());
+        await using var late = await open.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, late.ProcessID & 0xFF);
+        Assert.Equal(1, await late.ScalarAsync("SELECT 1"));
+        await DisposeAllAsync(onZero);
+    }
+
+    [Fact(Timeout = 240_000)]
+    public async Task Set_Workers2BothWorkersRestarted_KeepSetValueUntilReload()
+    {
+        await using var pooler = await StartAsync(poolSize: 10);
+        Assert.Equal("ok", (await CliJsonAsync("config", "set", "default_pool_size", "3")).GetProperty("outcome").GetString());
+
+        await RestartBothWorkersAsync(pooler);
+        Assert.Equal("3", await ConfigValueAsync("default_pool_size"));
+
+        // RELOAD puts the file's value back in force, as PgBouncer re-applies its file; restarts keep that too.
+        Assert.Equal("ok", (await CliJsonAsync("reload")).GetProperty("outcome").GetString());
+        await WaitForAsync(async () => await ConfigValueAsync("default_pool_size") == "10");
+        await RestartBothWorkersAsync(pooler);
+        Assert.Equal("10", await ConfigValueAsync("default_pool_size"));
+    }
+
+    // Kill -9 each worker in turn and wait for its successor, so every snapshot part comes from a restarted process.
+    private static async Task RestartBothWorkersAsync(PoolerProcess pooler)
+    {
+        foreach (var id in new[] { 0, 1 })
+        {
+            var pid = await pooler.WorkerRunningAsync(id);
+            pooler.ExpectRestart(id);
+            await PoolerProcess.SignalAsync(pid, "KILL");
+            await pooler.WorkerRunningAsync(id).WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        await pooler.WaitConnectableAsync();
+    }
+
+    private async Task<string?> ConfigValueAsync(string key) =>
+        (await CliJsonAsync("config", "get", key)).GetProperty("result").EnumerateArray().Single().GetProperty("value").GetString();
+
+    [Fact(Timeout = 180_000)]
     public async Task Metrics_Workers2DuringLoad_CountersOnlyIncreaseGaugesMatchShowPools()
     {
         await PgBenchTables.EnsureAsync(Pg);
