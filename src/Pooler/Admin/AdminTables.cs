@@ -42,7 +42,9 @@ internal static class AdminTables
             "sv_used:i", "sv_tested:i", "sv_login:i", "maxwait:i", "maxwait_us:i", "pool_mode:s", "load_balance_hosts:s");
         foreach (var p in s.Pools)
         {
-            t.Add(p.Database, p.User, p.ClActive, p.ClWaiting, 0, 0, p.SvActive, 0, 0, p.SvIdle, p.SvUsed, p.SvTested,
+            // cl_waiting_cancel_req is always 0: a cancel is forwarded at once on its own connection, never queued.
+            t.Add(p.Database, p.User, p.ClActive, p.ClWaiting, p.ClActiveCancelReq, 0, p.SvActive, p.SvActiveCancel,
+                p.SvBeingCanceled, p.SvIdle, p.SvUsed, p.SvTested,
                 p.SvLogin, p.MaxWaitUs / 1_000_000, p.MaxWaitUs % 1_000_000, p.PoolMode, null);
         }
         return t;

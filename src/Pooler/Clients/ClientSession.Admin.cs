@@ -22,7 +22,10 @@ internal sealed partial class ClientSession
     {
         var (addr, port) = Split(_conn.RemoteEndPoint);
         var (localAddr, localPort) = Split(_conn.LocalEndPoint);
-        var state = !_loggedIn ? "login"
+        // A cancel request connection is listed in the pool of the query it cancels, as PgBouncer lists it.
+        var cancelling = _cancelTarget;
+        var state = cancelling is not null ? "active_cancel_req"
+            : !_loggedIn ? "login"
             : _waitingSince is not null ? "waiting"
             : _server is not null ? "active"
             : "idle";
@@ -30,8 +33,8 @@ internal sealed partial class ClientSession
         {
             Id = Id,
             Worker = worker,
-            User = User,
-            Database = Database,
+            User = cancelling?.User ?? User,
+            Database = cancelling?.Database ?? Database,
             State = state,
             Addr = addr,
             Port = port,

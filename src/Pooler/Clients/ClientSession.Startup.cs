@@ -70,7 +70,7 @@ internal sealed partial class ClientSession
                 case StartupFrameKind.CancelRequest:
                     CancelRequestMessage.TryParse(frame, out var cancel);
                     _input.AdvanceTo(buffer.Start);
-                    HandleCancelRequest(cancel);
+                    await HandleCancelRequestAsync(cancel);
                     return SessionEnd.CancelRequest;
                 case StartupFrameKind.StartupMessage when !IsTls && ClientTls is { RequiresTls: true }:
                     _input.AdvanceTo(buffer.Start);

@@ -9,6 +9,12 @@ internal sealed record PoolInfo
     public string User { get; init; } = "";
     public int ClActive { get; init; }
     public int ClWaiting { get; init; }
+    /// <summary>Cancel request connections waiting for their cancel to be done.</summary>
+    public int ClActiveCancelReq { get; init; }
+    /// <summary>Cancel connections open toward this pool's servers.</summary>
+    public int SvActiveCancel { get; init; }
+    /// <summary>Released servers held back until a cancel toward them is done.</summary>
+    public int SvBeingCanceled { get; init; }
     public int SvActive { get; init; }
     public int SvIdle { get; init; }
     public int SvUsed { get; init; }

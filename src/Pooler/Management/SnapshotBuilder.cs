@@ -32,6 +32,9 @@ internal static class SnapshotBuilder
                 User = pool.Key.User,
                 ClActive = mine.Count(c => c.State is "active" or "idle"),
                 ClWaiting = mine.Count(c => c.State == "waiting"),
+                ClActiveCancelReq = mine.Count(c => c.State == "active_cancel_req"),
+                SvActiveCancel = pool.ActiveCancels,
+                SvBeingCanceled = pool.BeingCanceledServers.Count,
                 SvActive = pool.ActiveCount - tested,
                 SvIdle = pool.IdleCount,
                 SvUsed = 0,
@@ -45,6 +48,8 @@ internal static class SnapshotBuilder
             });
             foreach (var server in pool.ActiveServers.Concat(pool.IdleServers).OfType<ServerConnection>())
                 servers.Add(Describe(server, pool, rt.WorkerId));
+            foreach (var server in pool.BeingCanceledServers.OfType<ServerConnection>())
+                servers.Add(Describe(server, pool, rt.WorkerId) with { State = "being_canceled" });
         }
 
         return new AdminSnapshot

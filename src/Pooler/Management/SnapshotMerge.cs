@@ -19,6 +19,9 @@ internal static class SnapshotMerge
             {
                 ClActive = a.ClActive + b.ClActive,
                 ClWaiting = a.ClWaiting + b.ClWaiting,
+                ClActiveCancelReq = a.ClActiveCancelReq + b.ClActiveCancelReq,
+                SvActiveCancel = a.SvActiveCancel + b.SvActiveCancel,
+                SvBeingCanceled = a.SvBeingCanceled + b.SvBeingCanceled,
                 SvActive = a.SvActive + b.SvActive,
                 SvIdle = a.SvIdle + b.SvIdle,
                 SvUsed = a.SvUsed + b.SvUsed,

@@ -21,6 +21,10 @@ internal interface IPooledServer
     /// </summary>
     ValueTask<bool> CheckAsync(string query);
 
+    /// <summary>Cancel requests sent toward this server's query and not yet done; while any is, a released server is
+    /// held back instead of reused (<see cref="Pool.BeingCanceledServers"/>).</summary>
+    int CancelsInFlight => 0;
+
     /// <summary>
     /// Close the connection (Terminate, then close); idempotent, never throws. <paramref name="notable"/> closes (the
     /// pool's timeouts) are logged at Information, routine ones at Debug.

@@ -42,7 +42,7 @@ internal sealed partial class Pool
     public int WaitingCount => _waiters.Count;
 
     /// <summary>Every server this pool holds or is logging in: what pool_size limits.</summary>
-    public int ServerCount => _idle.Count + _active.Count + LoginCount;
+    public int ServerCount => _idle.Count + _active.Count + _beingCanceled.Count + LoginCount;
 
     public PoolError? LastLoginError => _lastLoginError;
 
@@ -124,6 +124,14 @@ internal sealed partial class Pool
     {
         if (!_active.Remove(server))
             return;
+        if (reusable && HoldForCancel(server))
+            return;
+        Return(server, reusable);
+    }
+
+    /// <summary>A released server goes on: closed when it cannot serve again, else to a waiter or the idle list.</summary>
+    private void Return(IPooledServer server, bool reusable = true)
+    {
         if (!reusable || !server.IsUsable || _shutdown)
         {
             Drop(server, _shutdown ? ShutdownReason : "released unusable");
@@ -143,7 +151,7 @@ internal sealed partial class Pool
     /// <summary>A server died or must go (idle or active): remove it and open a replacement if clients need one.</summary>
     public void Discard(IPooledServer server, string reason)
     {
-        if (_active.Remove(server) || _idle.Remove(server))
+        if (_active.Remove(server) || _idle.Remove(server) || _beingCanceled.Remove(server))
         {
             Drop(server, reason);
             Launch();

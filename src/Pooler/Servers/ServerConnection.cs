@@ -166,7 +166,38 @@ internal sealed partial class ServerConnection : IPooledServer
     }
 
     /// <summary>Forward a client's cancel to this server on a new connection, with the server's own key.</summary>
-    public void SendCancel() => _ = CancelSender.SendAsync(_engine!, EndPoint, BackendKey, Log, Target.CancelWaitTimeout);
+    public void SendCancel() => _ = SendCancelAsync();
+
+    /// <inheritdoc/>
+    public int CancelsInFlight { get; private set; }
+
+    /// <summary>
+    /// Loop thread: <see cref="SendCancel"/>, completing once PostgreSQL has handled the cancel (closed the cancel
+    /// connection) or cancel_wait_timeout ran out. Until then the pool counts it, and holds this server back if its
+    /// client releases it meanwhile.
+    /// </summary>
+    public async Task<CancelSendStatus> SendCancelAsync()
+    {
+        CancelsInFlight++;
+        Pool.OnCancelStarted();
+        try
+        {
+            return await CancelSender.SendAsync(_engine!, EndPoint, BackendKey, Log, Target.CancelWaitTimeout);
+        }
+        finally
+        {
+            if (_engine!.IsOnLoopThread)
+                OnCancelDone();
+            else
+                _engine.Post(static s => ((ServerConnection)s!).OnCancelDone(), this);
+        }
+    }
+
+    private void OnCancelDone()
+    {
+        CancelsInFlight--;
+        Pool.OnCancelFinished(this);
+    }
 
     public void Close(string reason, bool notable = false)
     {
