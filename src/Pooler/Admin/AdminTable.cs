@@ -8,7 +8,8 @@ internal sealed class AdminTable
 {
     private readonly List<string?[]> _rows = [];
 
-    /// <param name="columns">"name:type" with type i (int4), q (int8) or s (text), as PgBouncer's own notation.</param>
+    /// <param name="columns">"name:type" with type i (int4), q (int8), N (numeric) or s (text), PgBouncer's own
+    /// notation (its T, a timestamp, is sent as text too, so it is written s here).</param>
     public AdminTable(params string[] columns)
     {
         Columns = columns.Select(c =>
@@ -19,6 +20,7 @@ internal sealed class AdminTable
             {
                 "i" => ColumnDescription.Int4(name),
                 "q" => ColumnDescription.Int8(name),
+                "N" => new ColumnDescription(name, ColumnDescription.NumericOid),
                 _ => ColumnDescription.Text(name),
             };
         }).ToArray();

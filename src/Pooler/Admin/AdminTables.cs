@@ -21,7 +21,7 @@ internal static class AdminTables
         "STATS" => Stats(s, averages),
         "STATS_TOTALS" => StatsTotals(s),
         "STATS_AVERAGES" => StatsAverages(s, averages),
-        "TOTALS" => Totals(s),
+        "TOTALS" => Totals(s, averages),
         "CLIENTS" => Clients(s),
         "SERVERS" => Servers(s),
         "DATABASES" => Databases(s),
@@ -65,8 +65,9 @@ internal static class AdminTables
     public static AdminTable Stats(AdminSnapshot s, StatsAverages averages)
     {
         var columns = new List<string> { "database:s" };
-        columns.AddRange(s_totalColumns.Select(c => $"total_{c}:q"));
-        columns.AddRange(s_averageColumns.Select(c => $"avg_{c}:q"));
+        // Numeric, as PgBouncer since 1.12: a counter may outgrow bigint in a client that reads it signed.
+        columns.AddRange(s_totalColumns.Select(c => $"total_{c}:N"));
+        columns.AddRange(s_averageColumns.Select(c => $"avg_{c}:N"));
         var t = new AdminTable(columns.ToArray());
         foreach (var (db, totals) in s.StatsByDatabase())
             t.Add([db, .. TotalValues(totals), .. AverageValues(averages.Of(db, totals))]);
@@ -75,7 +76,7 @@ internal static class AdminTables
 
     // SHOW STATS_TOTALS / STATS_AVERAGES name received/sent bytes_received/bytes_sent, as PgBouncer does.
     private static IEnumerable<string> SubsetColumns() =>
-        s_totalColumns.Select(c => c switch { "received" => "bytes_received", "sent" => "bytes_sent", _ => c } + ":q");
+        s_totalColumns.Select(c => c switch { "received" => "bytes_received", "sent" => "bytes_sent", _ => c } + ":N");
 
     public static AdminTable StatsTotals(AdminSnapshot s)
     {
@@ -93,16 +94,29 @@ internal static class AdminTables
         return t;
     }
 
-    /// <summary>SHOW TOTALS: one name/value row per counter over every database.</summary>
-    public static AdminTable Totals(AdminSnapshot s)
+    /// <summary>SHOW TOTALS: one name/value row per counter over every database, then the averages, as PgBouncer.</summary>
+    public static AdminTable Totals(AdminSnapshot s, StatsAverages averages)
     {
-        var t = new AdminTable("name:s", "value:q");
+        var t = new AdminTable("name:s", "value:N");
         var totals = SnapshotMerge.Totals(s);
         var values = TotalValues(totals).ToArray();
-        for (var i = 0; i < s_totalColumns.Length; i++)
-            t.Add("total_" + s_totalColumns[i], values[i]);
+        for (var i = 0; i < s_totalsRows.Length; i++)
+            t.Add("total_" + s_totalsRows[i], values[i]);
+        // Averages over all traffic, in a window of their own (a key no database name can take).
+        var average = AverageValues(averages.Of(AllDatabasesKey, totals)).ToArray();
+        for (var i = 0; i < s_totalsRows.Length; i++)
+            t.Add("avg_" + s_totalsRows[i], average[i]);
         return t;
     }
+
+    private const string AllDatabasesKey = "\0all";
+
+    // SHOW TOTALS row names after PgBouncer's counter fields (client_bytes, ps_bind_count...), not its SHOW STATS columns.
+    private static readonly string[] s_totalsRows =
+    [
+        "server_assignment_count", "xact_count", "query_count", "client_bytes", "server_bytes", "xact_time",
+        "query_time", "wait_time", "ps_client_parse_count", "ps_server_parse_count", "ps_bind_count",
+    ];
 
     private static IEnumerable<object?> TotalValues(StatsTotals x) =>
     [
@@ -120,7 +134,9 @@ internal static class AdminTables
     [
         "type:s", "user:s", "database:s", "replication:s", "state:s", "addr:s", "port:i", "local_addr:s",
         "local_port:i", "connect_time:s", "request_time:s", "wait:i", "wait_us:i", "close_needed:i", "ptr:s", "link:s",
-        "remote_pid:i", "tls:s", "application_name:s", "prepared_statements:i", "id:q",
+        "remote_pid:i", "tls:s", "application_name:s", "prepared_statements:i",
+        // int8 where PgBouncer has int4: with workers the id carries the worker in its high 32 bits (ClientIds).
+        "id:q",
     ];
 
     public static AdminTable Clients(AdminSnapshot s)
@@ -169,11 +185,13 @@ internal static class AdminTables
 
     public static AdminTable Users(AdminSnapshot s)
     {
-        var t = new AdminTable("name:s", "pool_size:i", "reserve_pool_size:i", "pool_mode:s", "max_user_connections:i",
+        // pool_size and reserve_pool_size are text in PgBouncer: the user's own setting, empty when it has none.
+        var t = new AdminTable("name:s", "pool_size:s", "reserve_pool_size:s", "pool_mode:s", "max_user_connections:i",
             "current_connections:i", "max_user_client_connections:i", "current_client_connections:i");
         foreach (var u in s.Users)
         {
-            t.Add(u.Name, u.PoolSize, u.ReservePoolSize, u.PoolMode, u.MaxUserConnections, u.CurrentConnections,
+            t.Add(u.Name, u.PoolSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+                u.ReservePoolSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", u.PoolMode, u.MaxUserConnections, u.CurrentConnections,
                 u.MaxUserClientConnections, u.CurrentClientConnections);
         }
         return t;
@@ -184,6 +202,8 @@ internal static class AdminTables
         var t = new AdminTable("list:s", "items:i");
         t.Add("databases", s.Databases.Count);
         t.Add("users", s.Users.Count);
+        t.Add("peers", 0); // no peering: these rows are here so SHOW LISTS readers find every name
+        t.Add("peer_pools", 0);
         t.Add("pools", s.Pools.Count);
         t.Add("free_clients", 0);
         t.Add("used_clients", s.Clients.Count);
@@ -224,11 +244,13 @@ internal static class AdminTables
     /// <summary>SHOW MEM's equivalent: the managed heap instead of PgBouncer's slab caches (same columns).</summary>
     public static AdminTable Mem()
     {
-        var t = new AdminTable("name:s", "size:i", "used:i", "free:i", "memtotal:q");
+        var t = new AdminTable("name:s", "size:i", "used:i", "free:i", "memtotal:i");
         var info = GC.GetGCMemoryInfo();
-        t.Add("managed_heap", 1, 0, 0, GC.GetTotalMemory(false));
-        t.Add("committed", 1, 0, 0, info.TotalCommittedBytes);
-        t.Add("fragmented", 1, 0, 0, info.FragmentedBytes);
+        // int4 as PgBouncer declares it; a heap past 2 GiB shows as int.MaxValue rather than wrapping.
+        static int Clamp(long bytes) => (int)Math.Min(bytes, int.MaxValue);
+        t.Add("managed_heap", 1, 0, 0, Clamp(GC.GetTotalMemory(false)));
+        t.Add("committed", 1, 0, 0, Clamp(info.TotalCommittedBytes));
+        t.Add("fragmented", 1, 0, 0, Clamp(info.FragmentedBytes));
         return t;
     }
 

@@ -21,27 +21,38 @@ public sealed class AdminConsoleTests(PostgresFixture fixture)
         return client;
     }
 
-    // PgBouncer 1.25's columns, in order (doc/usage.md and the pgbouncer_exporter's expectations).
+    // PgBouncer 1.25's columns, in order, with their types in its own notation (src/admin.c and src/stats.c
+    // RowDescription formats: s text, i int4, q int8, N numeric; its T timestamps go out as text). One deviation:
+    // SHOW CLIENTS/SERVERS id is int8 here (the worker id rides in its high 32 bits).
     public static TheoryData<string, string> Columns => new()
     {
-        { "POOLS", "database,user,cl_active,cl_waiting,cl_active_cancel_req,cl_waiting_cancel_req,sv_active,sv_active_cancel,sv_being_canceled,sv_idle,sv_used,sv_tested,sv_login,maxwait,maxwait_us,pool_mode,load_balance_hosts" },
-        { "STATS", "database,total_server_assignment_count,total_xact_count,total_query_count,total_received,total_sent,total_xact_time,total_query_time,total_wait_time,total_client_parse_count,total_server_parse_count,total_bind_count,avg_server_assignment_count,avg_xact_count,avg_query_count,avg_recv,avg_sent,avg_xact_time,avg_query_time,avg_wait_time,avg_client_parse_count,avg_server_parse_count,avg_bind_count" },
-        { "STATS_TOTALS", "database,server_assignment_count,xact_count,query_count,bytes_received,bytes_sent,xact_time,query_time,wait_time,client_parse_count,server_parse_count,bind_count" },
-        { "STATS_AVERAGES", "database,server_assignment_count,xact_count,query_count,bytes_received,bytes_sent,xact_time,query_time,wait_time,client_parse_count,server_parse_count,bind_count" },
-        { "CLIENTS", "type,user,database,replication,state,addr,port,local_addr,local_port,connect_time,request_time,wait,wait_us,close_needed,ptr,link,remote_pid,tls,application_name,prepared_statements,id" },
-        { "SERVERS", "type,user,database,replication,state,addr,port,local_addr,local_port,connect_time,request_time,wait,wait_us,close_needed,ptr,link,remote_pid,tls,application_name,prepared_statements,id" },
-        { "DATABASES", "name,host,port,database,force_user,pool_size,min_pool_size,reserve_pool_size,server_lifetime,pool_mode,load_balance_hosts,max_connections,current_connections,max_client_connections,current_client_connections,paused,disabled" },
-        { "USERS", "name,pool_size,reserve_pool_size,pool_mode,max_user_connections,current_connections,max_user_client_connections,current_client_connections" },
-        { "LISTS", "list,items" },
-        { "CONFIG", "key,value,default,changeable" },
-        { "VERSION", "version" },
-        { "STATE", "key,value" },
-        { "MEM", "name,size,used,free,memtotal" },
+        { "POOLS", "database:s,user:s,cl_active:i,cl_waiting:i,cl_active_cancel_req:i,cl_waiting_cancel_req:i,sv_active:i,sv_active_cancel:i,sv_being_canceled:i,sv_idle:i,sv_used:i,sv_tested:i,sv_login:i,maxwait:i,maxwait_us:i,pool_mode:s,load_balance_hosts:s" },
+        { "STATS", "database:s,total_server_assignment_count:N,total_xact_count:N,total_query_count:N,total_received:N,total_sent:N,total_xact_time:N,total_query_time:N,total_wait_time:N,total_client_parse_count:N,total_server_parse_count:N,total_bind_count:N,avg_server_assignment_count:N,avg_xact_count:N,avg_query_count:N,avg_recv:N,avg_sent:N,avg_xact_time:N,avg_query_time:N,avg_wait_time:N,avg_client_parse_count:N,avg_server_parse_count:N,avg_bind_count:N" },
+        { "STATS_TOTALS", "database:s,server_assignment_count:N,xact_count:N,query_count:N,bytes_received:N,bytes_sent:N,xact_time:N,query_time:N,wait_time:N,client_parse_count:N,server_parse_count:N,bind_count:N" },
+        { "STATS_AVERAGES", "database:s,server_assignment_count:N,xact_count:N,query_count:N,bytes_received:N,bytes_sent:N,xact_time:N,query_time:N,wait_time:N,client_parse_count:N,server_parse_count:N,bind_count:N" },
+        { "TOTALS", "name:s,value:N" },
+        { "CLIENTS", "type:s,user:s,database:s,replication:s,state:s,addr:s,port:i,local_addr:s,local_port:i,connect_time:s,request_time:s,wait:i,wait_us:i,close_needed:i,ptr:s,link:s,remote_pid:i,tls:s,application_name:s,prepared_statements:i,id:q" },
+        { "SERVERS", "type:s,user:s,database:s,replication:s,state:s,addr:s,port:i,local_addr:s,local_port:i,connect_time:s,request_time:s,wait:i,wait_us:i,close_needed:i,ptr:s,link:s,remote_pid:i,tls:s,application_name:s,prepared_statements:i,id:q" },
+        { "DATABASES", "name:s,host:s,port:i,database:s,force_user:s,pool_size:i,min_pool_size:i,reserve_pool_size:i,server_lifetime:i,pool_mode:s,load_balance_hosts:s,max_connections:i,current_connections:i,max_client_connections:i,current_client_connections:i,paused:i,disabled:i" },
+        { "USERS", "name:s,pool_size:s,reserve_pool_size:s,pool_mode:s,max_user_connections:i,current_connections:i,max_user_client_connections:i,current_client_connections:i" },
+        { "LISTS", "list:s,items:i" },
+        { "CONFIG", "key:s,value:s,default:s,changeable:s" },
+        { "VERSION", "version:s" },
+        { "STATE", "key:s,value:s" },
+        { "MEM", "name:s,size:i,used:i,free:i,memtotal:i" },
+    };
+
+    private static uint Oid(string type) => type switch
+    {
+        "i" => 23u,
+        "q" => 20u,
+        "N" => 1700u,
+        _ => 25u,
     };
 
     [Theory(Timeout = 60_000)]
     [MemberData(nameof(Columns))]
-    public async Task Show_Subject_ColumnsAsPgBouncer125(string subject, string columns)
+    public async Task Show_Subject_ColumnsAndTypesAsPgBouncer125(string subject, string columns)
     {
         await using var pooler = await StartAsync();
         await using var app = await pooler.OpenAsync();
@@ -51,8 +62,26 @@ public sealed class AdminConsoleTests(PostgresFixture fixture)
         var result = await console.QueryAsync($"SHOW {subject};");
 
         Assert.Null(result.ErrorCode);
-        Assert.Equal(columns.Split(','), result.ColumnNames);
+        var expected = columns.Split(',').Select(c => c.Split(':')).ToList();
+        Assert.Equal(expected.Select(c => c[0]), result.ColumnNames);
+        Assert.Equal(expected.Select(c => $"{c[0]}:{Oid(c[1])}"), result.Columns.Select(c => $"{c.Name}:{c.TypeOid}"));
         Assert.Equal("SHOW", result.Tag);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task ShowTotalsAndLists_RowNamesAsPgBouncer125()
+    {
+        await using var pooler = await StartAsync();
+        await using var console = await ConsoleAsync(pooler);
+
+        var totals = await console.QueryAsync("SHOW TOTALS");
+        var lists = await console.QueryAsync("SHOW LISTS");
+
+        string[] counters = ["server_assignment_count", "xact_count", "query_count", "client_bytes", "server_bytes", "xact_time",
+            "query_time", "wait_time", "ps_client_parse_count", "ps_server_parse_count", "ps_bind_count"];
+        Assert.Equal(counters.Select(c => "total_" + c).Concat(counters.Select(c => "avg_" + c)), totals.Records.Select(r => r["name"]));
+        Assert.Equal(["databases", "users", "peers", "peer_pools", "pools", "free_clients", "used_clients", "login_clients",
+            "free_servers", "used_servers", "dns_names", "dns_zones", "dns_queries", "dns_pending"], lists.Records.Select(r => r["list"]));
     }
 
     [Fact(Timeout = 60_000)]
@@ -74,7 +103,7 @@ public sealed class AdminConsoleTests(PostgresFixture fixture)
         Assert.Equal(23u, pools.Columns.Single(c => c.Name == "cl_active").TypeOid);
         Assert.Equal(25u, pools.Columns.Single(c => c.Name == "pool_mode").TypeOid);
         var stats = await console.QueryAsync("SHOW STATS");
-        Assert.All(stats.Columns.Skip(1), c => Assert.Equal(20u, c.TypeOid));
+        Assert.All(stats.Columns.Skip(1), c => Assert.Equal(1700u, c.TypeOid));
     }
 
     [Fact(Timeout = 60_000)]
