@@ -15,18 +15,22 @@ public sealed partial class AdminCommand : ICommand
 {
     public string Name => "admin";
 
-    public IReadOnlyList<string> Synopsis => ["admin [-c FILE | --socket PATH | --host H --port P --user U] [--json] COMMAND [ARGS]"];
+    public IReadOnlyList<string> Synopsis => ["admin [-c FILE | --socket PATH | --host H --port P --user U [--sslmode M] [--sslrootcert F]] [--json] COMMAND [ARGS]"];
 
     public string Summary => "Inspect and steer a running pooler through its management socket";
 
     public string Help => """
-        Usage: pooler admin [-c FILE | --socket PATH | --host H --port P --user U] [--json] COMMAND [ARGS]
+        Usage: pooler admin [-c FILE | --socket PATH | --host H --port P --user U [--sslmode M] [--sslrootcert F]]
+                            [--json] COMMAND [ARGS]
 
         Talks to a running pooler over its management socket (management_socket, by default
         <unix_socket_dir>/.s.PGSQL.<listen_port>.mgmt). -c FILE (or POOLER_CONFIG) finds the socket
         from a configuration file; --socket gives it directly. --host/--port/--user use the TCP
         management_port instead: SCRAM-SHA-256 as an admin_users user, the password from
         POOLER_ADMIN_PASSWORD or PGPASSWORD, else asked for on the terminal (never logged).
+        --sslmode (or PGSSLMODE) as libpq: disable, allow, prefer (default), require, verify-ca,
+        verify-full; --sslrootcert (or PGSSLROOTCERT) is the CA file that verify-ca/verify-full trust
+        (else the system store). Inside TLS, SCRAM-SHA-256-PLUS binds the login to the connection.
 
         Reading:   status | pools | clients | servers | stats | databases | users | workers
                    config get [KEY]
@@ -48,6 +52,7 @@ public sealed partial class AdminCommand : ICommand
     {
         string? configPath = null, socketPath = null;
         var tcp = new Dictionary<string, string>();
+        string? sslMode = null, sslRootCert = null;
         var json = false;
         var rest = new List<string>();
         for (var i = 0; i < args.Count; i++)
@@ -66,6 +71,16 @@ public sealed partial class AdminCommand : ICommand
                     break;
                 case "--json":
                     json = true;
+                    break;
+                case "--sslmode":
+                    if (++i >= args.Count)
+                        return CommandLine.UsageError(context, "admin: --sslmode needs a value");
+                    sslMode = args[i];
+                    break;
+                case "--sslrootcert":
+                    if (++i >= args.Count)
+                        return CommandLine.UsageError(context, "admin: --sslrootcert needs a FILE");
+                    sslRootCert = args[i];
                     break;
                 case "--host" or "--port" or "--user":
                     if (i + 1 >= args.Count)
@@ -88,6 +103,10 @@ public sealed partial class AdminCommand : ICommand
                 || !int.TryParse(portText, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
                 return CommandLine.UsageError(context, "admin: --host, --port (a number) and --user go together");
         }
+        sslMode ??= context.GetEnvironmentVariable("PGSSLMODE") ?? "prefer";
+        sslRootCert ??= context.GetEnvironmentVariable("PGSSLROOTCERT");
+        if (!OptionEnums.TlsModes.TryParse(sslMode, out var tlsMode))
+            return CommandLine.UsageError(context, $"admin: --sslmode must be one of {string.Join(", ", OptionEnums.TlsModes.Names)}");
         var configError = "";
         if (tcp.Count > 0)
             socketPath = "";
@@ -106,16 +125,17 @@ public sealed partial class AdminCommand : ICommand
             if (tcp.Count > 0)
             {
                 socketPath = $"{tcp["--host"]}:{tcp["--port"]}";
-                socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-                await socket.ConnectAsync(tcp["--host"], int.Parse(tcp["--port"], CultureInfo.InvariantCulture));
-                stream = new NetworkStream(socket, ownsSocket: true);
-                var password = context.GetEnvironmentVariable("POOLER_ADMIN_PASSWORD") ?? context.GetEnvironmentVariable("PGPASSWORD") ?? AskPassword(tcp["--user"]);
-                if (await ManagementScram.LogInAsync(stream, tcp["--user"], password) is { } refused)
+                string? password = null;
+                string Password() => password ??= context.GetEnvironmentVariable("POOLER_ADMIN_PASSWORD")
+                    ?? context.GetEnvironmentVariable("PGPASSWORD") ?? AskPassword(tcp["--user"]);
+                var (opened, refused) = await OpenTcpAsync(tcp["--host"], int.Parse(tcp["--port"], CultureInfo.InvariantCulture),
+                    tcp["--user"], tlsMode, sslRootCert, Password);
+                if (opened is null)
                 {
-                    await stream.DisposeAsync();
-                    context.Error.WriteLine($"pooler admin: authentication as {tcp["--user"]} at {socketPath} failed: {refused}");
+                    context.Error.WriteLine($"pooler admin: cannot log in as {tcp["--user"]} at {socketPath}: {refused}");
                     return ExitCodes.Failure;
                 }
+                stream = opened;
             }
             else
             {
@@ -132,7 +152,7 @@ public sealed partial class AdminCommand : ICommand
             if (request!.Command == "shutdown" && response.Outcome == "ok" && request.Args.GetValueOrDefault("mode") != "fast")
                 await WaitForCloseAsync(stream, waitTimeout, context);
         }
-        catch (Exception ex) when (ex is SocketException or IOException or JsonException or InvalidDataException)
+        catch (Exception ex) when (ex is SocketException or IOException or JsonException or InvalidDataException or OperationCanceledException)
         {
             socket?.Dispose();
             context.Error.WriteLine($"pooler admin: cannot talk to the pooler at {socketPath}: {ex.Message}");

@@ -132,6 +132,22 @@ internal static class ConfigChecks
             CheckOptionalFile(r, "client_tls_cert_file", p.ClientTlsCertFile);
             CheckOptionalFile(r, "client_tls_ca_file", p.ClientTlsCaFile);
         }
+        if (p.ManagementTlsSslMode is TlsMode.VerifyCa or TlsMode.VerifyFull)
+        {
+            r.Error("management_tls_sslmode", "verify-ca and verify-full are not offered on the management port (the CLI "
+                + "sends no client certificate; SCRAM proves the user): use disable, allow, prefer or require");
+        }
+        else if (p.ManagementTlsSslMode != TlsMode.Disable && p.ClientTlsSslMode == TlsMode.Disable)
+        {
+            // With client TLS on, the checks above already cover the same files.
+            var why = $"required when management_tls_sslmode is \"{p.ManagementTlsSslMode.ToConfigName()}\" (the management port uses the client TLS certificate)";
+            if (p.ClientTlsKeyFile is null)
+                r.Error("client_tls_key_file", why);
+            if (p.ClientTlsCertFile is null)
+                r.Error("client_tls_cert_file", why);
+            CheckOptionalFile(r, "client_tls_key_file", p.ClientTlsKeyFile);
+            CheckOptionalFile(r, "client_tls_cert_file", p.ClientTlsCertFile);
+        }
         if (p.ServerTlsSslMode != TlsMode.Disable)
         {
             if ((p.ServerTlsKeyFile is null) != (p.ServerTlsCertFile is null))

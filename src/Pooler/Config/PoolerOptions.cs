@@ -204,6 +204,11 @@ public sealed record PoolerOptions
     /// <summary>management_port (ours): TCP port for the management protocol (SCRAM required). Default: 0 (off).</summary>
     public int ManagementPort { get; init; }
 
+    /// <summary>management_tls_sslmode (ours): TLS on management_port, with the client_tls_* certificate, key,
+    /// protocols and ciphers. disable: clear text only; allow/prefer: TLS when the client starts it; require: a
+    /// clear-text client is refused. Read per connection, so RELOAD applies it. Default: disable.</summary>
+    public TlsMode ManagementTlsSslMode { get; init; } = TlsMode.Disable;
+
     /// <summary>metrics_port (ours): Prometheus endpoint port. Default: 0 (off).</summary>
     public int MetricsPort { get; init; }
 

@@ -38,8 +38,9 @@ internal sealed partial class PoolerInstance
         }
         if (options.ManagementPort > 0)
         {
+            // The options in force when each connection comes: RELOAD changes TLS files, admin_users and auth_file.
             ManagementTcp = ManagementServer.StartTcp(ManagementServer.TcpEndPoint(options), Runtime.Admin, () => averages ?? fallback,
-                ManagementAuth.FromOptions(options), _log);
+                () => Runtime.Options, _log);
             _services.Add(ManagementTcp);
         }
         if (options.MetricsPort > 0)

@@ -12,24 +12,31 @@ namespace Pooler.Management;
 /// </summary>
 internal static class ManagementScram
 {
-    /// <summary>The user name once the peer has proved itself; null after a refusal was sent.</summary>
-    public static async Task<string?> AuthenticateAsync(Stream stream, ManagementAuth auth, CancellationToken ct)
+    /// <summary>The user name and mechanism once the peer has proved itself; null after a refusal was sent.</summary>
+    public static async Task<(string User, string Mechanism)?> AuthenticateAsync(Stream stream, ManagementAuth auth, byte[]? channelBinding,
+        CancellationToken ct)
     {
         var first = await ReadAuthAsync(stream, ct);
         if (first is null)
             return null;
         var user = first.GetValueOrDefault("user") ?? "";
-        var scram = auth.Begin(user, out var allowed);
+        var scram = auth.Begin(user, out var allowed, channelBinding);
         if (scram.HandleClientFirst(first.GetValueOrDefault("mechanism") ?? "", Decode(first.GetValueOrDefault("data")), out var serverFirst) != AuthStatus.Continue)
-            return await RefuseAsync(stream, ct);
+        {
+            await RefuseAsync(stream, ct);
+            return null;
+        }
         await SendAsync(stream, "continue", serverFirst, ct);
         var final = await ReadAuthAsync(stream, ct);
         if (final is null)
             return null;
         if (scram.HandleClientFinal(Decode(final.GetValueOrDefault("data")), out var serverFinal) != AuthStatus.Success || !allowed)
-            return await RefuseAsync(stream, ct);
+        {
+            await RefuseAsync(stream, ct);
+            return null;
+        }
         await SendAsync(stream, "authenticated", serverFinal, ct);
-        return user;
+        return (user, scram.UsedChannelBinding ? ScramServer.MechanismPlus : ScramServer.Mechanism);
     }
 
     /// <summary>The next frame's `auth` arguments; anything else is answered with a refusal and gives null.</summary>
@@ -74,21 +81,22 @@ internal static class ManagementScram
             Result = new JsonObject { ["data"] = Convert.ToBase64String(data) },
         }), ct);
 
-    private static async Task<string?> RefuseAsync(Stream stream, CancellationToken ct)
-    {
-        await ManagementProtocol.WriteFrameAsync(stream, ManagementProtocol.Encode(
+    private static Task RefuseAsync(Stream stream, CancellationToken ct) =>
+        ManagementProtocol.WriteFrameAsync(stream, ManagementProtocol.Encode(
             ManagementDispatcher.Error("auth", AdminOutcome.Forbidden, "auth.failed", "authentication failed")), ct);
-        return null;
-    }
 
-    /// <summary>Client side (`pooler admin --host`): null once both sides proved themselves, else why not.</summary>
-    public static async Task<string?> LogInAsync(Stream stream, string user, string password, CancellationToken ct = default)
+    /// <summary>Client side (`pooler admin --host`): null once both sides proved themselves, else why not
+    /// (<see cref="ManagementTls.TlsRequiredCode"/> when the port refused clear text). With
+    /// <paramref name="channelBinding"/> (inside TLS) it uses SCRAM-SHA-256-PLUS.</summary>
+    public static async Task<string?> LogInAsync(Stream stream, string user, string password, byte[]? channelBinding = null,
+        CancellationToken ct = default)
     {
-        var client = new ScramClient(password) { UserName = user };
-        var clientFirst = client.CreateClientFirst(ScramServer.Mechanism);
-        var answer = await ExchangeAsync(stream, new() { ["user"] = user, ["mechanism"] = ScramServer.Mechanism, ["data"] = Convert.ToBase64String(clientFirst) }, ct);
+        var client = new ScramClient(password, channelBinding) { UserName = user };
+        var mechanism = channelBinding is null ? ScramServer.Mechanism : ScramServer.MechanismPlus;
+        var clientFirst = client.CreateClientFirst(mechanism);
+        var answer = await ExchangeAsync(stream, new() { ["user"] = user, ["mechanism"] = mechanism, ["data"] = Convert.ToBase64String(clientFirst) }, ct);
         if (answer.Outcome != "ok")
-            return answer.Message;
+            return answer.Code == ManagementTls.TlsRequiredCode ? ManagementTls.TlsRequiredCode : answer.Message;
         if (client.HandleServerFirst(Decode(answer.Result?["data"]?.GetValue<string>()), out var clientFinal) != AuthStatus.Continue)
             return $"bad SCRAM answer from the pooler ({client.Failure})";
         answer = await ExchangeAsync(stream, new() { ["data"] = Convert.ToBase64String(clientFinal) }, ct);

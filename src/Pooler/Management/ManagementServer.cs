@@ -1,7 +1,8 @@
-// The management Unix socket (mode 0600) and the TCP management port (SCRAM first): accept CLI connections and
-// answer their JSON frames.
+// The management Unix socket (mode 0600) and the TCP management port (optional TLS, then SCRAM): accept CLI
+// connections and answer their JSON frames.
 using System.Net;
 using System.Net.Sockets;
+using Pooler.Config;
 using Pooler.Stats;
 using Serilog;
 
@@ -22,13 +23,17 @@ internal sealed class ManagementServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
     private readonly string _path;
-    private readonly ManagementAuth? _auth;
+    // TCP only: the options in force (the pooler's current snapshot), read per connection for TLS and admin users.
+    private readonly Func<PoolerOptions>? _tcpOptions;
 
-    private ManagementServer(Socket listener, string path, ManagementDispatcher dispatcher, ILogger log, ManagementAuth? auth = null)
+    /// <summary>How long a TCP peer has for the TLS handshake and the SCRAM exchange together.</summary>
+    private static readonly TimeSpan LoginTimeout = TimeSpan.FromSeconds(30);
+
+    private ManagementServer(Socket listener, string path, ManagementDispatcher dispatcher, ILogger log, Func<PoolerOptions>? tcpOptions = null)
     {
         _listener = listener;
         _path = path;
-        _auth = auth;
+        _tcpOptions = tcpOptions;
         _dispatcher = dispatcher;
         _log = log;
         _acceptLoop = Task.Run(AcceptLoopAsync);
@@ -59,10 +64,12 @@ internal sealed class ManagementServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// The TCP management port: every connection must first prove an admin_users password with SCRAM-SHA-256
-    /// (<see cref="ManagementScram"/>). No TLS yet: bind it to a trusted address.
+    /// The TCP management port: TLS as management_tls_sslmode says (<see cref="ManagementTls"/>), then every
+    /// connection must prove an admin_users password with SCRAM-SHA-256 (<see cref="ManagementScram"/>).
+    /// <paramref name="options"/> gives the options in force, so RELOAD applies to the next connection.
     /// </summary>
-    public static ManagementServer StartTcp(IPEndPoint endPoint, IAdminBackend backend, Func<StatsAverages> averages, ManagementAuth auth, ILogger log)
+    public static ManagementServer StartTcp(IPEndPoint endPoint, IAdminBackend backend, Func<StatsAverages> averages,
+        Func<PoolerOptions> options, ILogger log)
     {
         var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -76,14 +83,15 @@ internal sealed class ManagementServer : IAsyncDisposable
             listener.Dispose();
             throw;
         }
-        log.Information("management port on {EndPoint} (SCRAM-SHA-256 against admin_users)", listener.LocalEndPoint);
-        return new ManagementServer(listener, "", new ManagementDispatcher(backend, averages), log, auth);
+        log.Information("management port on {EndPoint} (TLS {Mode}, SCRAM-SHA-256 against admin_users)", listener.LocalEndPoint,
+            options().ManagementTlsSslMode.ToConfigName());
+        return new ManagementServer(listener, "", new ManagementDispatcher(backend, averages), log, options);
     }
 
     public EndPoint LocalEndPoint => _listener.LocalEndPoint!;
 
     /// <summary>management_port on the first listen_addr ("*" = every address), as the metrics endpoint.</summary>
-    public static IPEndPoint TcpEndPoint(Config.PoolerOptions options)
+    public static IPEndPoint TcpEndPoint(PoolerOptions options)
     {
         var address = options.ListenAddr.FirstOrDefault() ?? "127.0.0.1";
         var ip = address == "*" ? IPAddress.Any : IPAddress.TryParse(address, out var parsed) ? parsed : Dns.GetHostAddresses(address)[0];
@@ -94,22 +102,31 @@ internal sealed class ManagementServer : IAsyncDisposable
 
     private async Task ServeAsync(Socket peer)
     {
-        var actor = _auth is null
+        var actor = _tcpOptions is null
             ? new AdminActor("management socket", $"uid {PeerUid(peer)}")
             : new AdminActor("management port", $"(unauthenticated)@{peer.RemoteEndPoint}");
-        await using var stream = new NetworkStream(peer, ownsSocket: true);
+        Stream stream = new NetworkStream(peer, ownsSocket: true);
         try
         {
-            if (_auth is not null)
+            if (_tcpOptions is not null)
             {
                 using var login = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-                login.CancelAfter(TimeSpan.FromSeconds(30));
-                if (await ManagementScram.AuthenticateAsync(stream, _auth, login.Token) is not { } user)
+                login.CancelAfter(LoginTimeout);
+                var options = _tcpOptions();
+                var opened = await ManagementTls.AcceptAsync(peer, (NetworkStream)stream, options, _log, login.Token);
+                if (opened.Stream is null)
+                    return;
+                stream = opened.Stream;
+                if (await ManagementScram.AuthenticateAsync(stream, ManagementAuth.FromOptions(options), opened.ChannelBinding, login.Token)
+                    is not { } proved)
                 {
                     _log.Warning("management port: authentication failed for {Peer}", peer.RemoteEndPoint);
                     return;
                 }
-                actor = new AdminActor("management port", $"{user}@{peer.RemoteEndPoint}");
+                var (user, mechanism) = proved;
+                _log.Information("management port: {User} logged in from {Peer} ({Mechanism}{Tls})", user, peer.RemoteEndPoint, mechanism,
+                    opened.IsTls ? ", TLS" : "");
+                actor = new AdminActor(opened.IsTls ? "management port (TLS)" : "management port", $"{user}@{peer.RemoteEndPoint}");
             }
             while (!_stop.IsCancellationRequested)
             {
@@ -138,6 +155,10 @@ internal sealed class ManagementServer : IAsyncDisposable
         catch (Exception ex)
         {
             _log.Error(ex, "management request of {Actor} failed", actor);
+        }
+        finally
+        {
+            await stream.DisposeAsync();
         }
     }
 

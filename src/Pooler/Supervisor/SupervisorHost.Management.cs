@@ -33,8 +33,9 @@ internal sealed partial class SupervisorHost
             _adminServices.Add(ManagementServer.Start(path, backend, () => _averages, _log));
         if (options.ManagementPort > 0)
         {
+            // The options in force when each connection comes: RELOAD changes TLS files, admin_users and auth_file.
             _adminServices.Add(ManagementServer.StartTcp(ManagementServer.TcpEndPoint(options), backend, () => _averages,
-                ManagementAuth.FromOptions(options), _log));
+                () => _config.Pooler, _log));
         }
         if (options.MetricsPort > 0)
         {

@@ -167,6 +167,8 @@ public sealed class ConfigValidationTests
     [InlineData("management_port = 6432", "pooler.management_port: must differ from listen_port")]
     [InlineData("max_startup_packet_size = 5000\nmax_packet_size = 4000", "pooler.max_startup_packet_size: must not exceed max_packet_size")]
     [InlineData("client_tls_sslmode = \"require\"", "pooler.client_tls_key_file: required when client_tls_sslmode is \"require\"")]
+    [InlineData("management_tls_sslmode = \"require\"", "pooler.client_tls_cert_file: required when management_tls_sslmode is \"require\"")]
+    [InlineData("management_tls_sslmode = \"verify-full\"", "pooler.management_tls_sslmode: verify-ca and verify-full are not offered")]
     [InlineData("client_tls_protocols = \"tlsv1.2,sslv3\"", "pooler.client_tls_protocols: unknown protocol \"sslv3\"")]
     [InlineData("unix_socket_dir = \"/nonexistent-dir\"", "pooler.unix_socket_dir: directory not found: /nonexistent-dir")]
     [InlineData("server_tls_key_file = \"/nonexistent/key.pem\"", "pooler.server_tls_cert_file: server_tls_key_file and server_tls_cert_file go together")]

@@ -29,7 +29,8 @@ public sealed class ManagementTcpTests(PostgresFixture fixture) : IDisposable
         return (pooler, port);
     }
 
-    private static async Task<(int Exit, string Out, string Err)> CliAsync(int port, string user, string? password, params string[] args)
+    /// <summary>`pooler admin --host 127.0.0.1 --port PORT --user USER ARGS` with the password in POOLER_ADMIN_PASSWORD.</summary>
+    internal static async Task<(int Exit, string Out, string Err)> CliAsync(int port, string user, string? password, params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
@@ -93,7 +94,7 @@ public sealed class ManagementTcpTests(PostgresFixture fixture) : IDisposable
     }
 
     // Runs a conversation, then returns the next frame the pooler sends (null when it closed the connection).
-    private static async Task<ManagementResponse?> RawAsync(int port, Func<Stream, Task> talk)
+    internal static async Task<ManagementResponse?> RawAsync(int port, Func<Stream, Task> talk)
     {
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(IPAddress.Loopback, port);

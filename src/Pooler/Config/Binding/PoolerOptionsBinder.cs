@@ -72,6 +72,7 @@ internal static class PoolerOptionsBinder
 
             ManagementSocket = resolvePath(r.OptionalString("management_socket", d.ManagementSocket)),
             ManagementPort = r.Int("management_port", d.ManagementPort, 0, MaxPort),
+            ManagementTlsSslMode = r.Enum("management_tls_sslmode", d.ManagementTlsSslMode, OptionEnums.TlsModes),
             MetricsPort = r.Int("metrics_port", d.MetricsPort, 0, MaxPort),
             MetricsAddr = r.OptionalString("metrics_addr", d.MetricsAddr),
 
