@@ -13,7 +13,7 @@ internal static class TlsHandshake
     /// </summary>
     public static async Task<TlsHandshakeResult> AcceptAsync(IoEngine engine, IoConnection conn, ClientTlsSettings settings, bool direct)
     {
-        var raw = new HandshakeStream(engine, conn, $"tls-client-{conn.Id}");
+        var raw = new HandshakeStream(engine, conn);
         var ssl = new SslStream(raw, leaveInnerStreamOpen: false);
         var options = settings.CreateOptions(direct);
         var error = await Task.Run(() => RunAsync(ssl.AuthenticateAsServerAsync(options, CancellationToken.None)));
@@ -34,7 +34,7 @@ internal static class TlsHandshake
     /// <summary>Start TLS toward a server that answered 'S'; same threading as <see cref="AcceptAsync"/>.</summary>
     public static async Task<TlsHandshakeResult> ConnectAsync(IoEngine engine, IoConnection conn, ServerTlsSettings settings, string host)
     {
-        var raw = new HandshakeStream(engine, conn, $"tls-server-{conn.Id}");
+        var raw = new HandshakeStream(engine, conn);
         var ssl = new SslStream(raw, leaveInnerStreamOpen: false);
         var options = settings.CreateOptions(host);
         var error = await Task.Run(() => RunAsync(ssl.AuthenticateAsClientAsync(options, CancellationToken.None)));
