@@ -94,7 +94,9 @@ internal sealed class TlsConnection : IoConnection
             while (true)
             {
                 var memory = writer.GetMemory(4096);
-                var n = await _ssl.ReadAsync(memory);
+                // Not back through the loop's queue: every read completes on the loop thread (the raw input's
+                // continuations run there, and SslStream continues inline), so this saves a hop per record.
+                var n = await _ssl.ReadAsync(memory).ConfigureAwait(false);
                 if (n == 0)
                     break;
                 writer.Advance(n);
