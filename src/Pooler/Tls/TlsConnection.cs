@@ -18,6 +18,9 @@ internal sealed class TlsConnection : IoConnection
     /// <summary>Plaintext received and not yet read before the pump waits; a TLS record holds at most 16 KiB.</summary>
     private const long PauseThreshold = 64 * 1024;
 
+    private static long s_recordsOffLoop;
+
+    private readonly IoEngine _engine;
     private readonly IoConnection _inner;
     private readonly SslStream _ssl;
     private readonly Pipe _receive;
@@ -25,11 +28,12 @@ internal sealed class TlsConnection : IoConnection
     private readonly Task _receivePump;
 
     /// <summary>Takes over a connection whose handshake is done; call on the loop thread.</summary>
-    public TlsConnection(IoConnection inner, SslStream ssl, PipeScheduler loop)
+    public TlsConnection(IoConnection inner, SslStream ssl, IoEngine engine)
     {
+        _engine = engine;
         _inner = inner;
         _ssl = ssl;
-        var options = new PipeOptions(readerScheduler: loop, writerScheduler: loop, pauseWriterThreshold: PauseThreshold,
+        var options = new PipeOptions(readerScheduler: engine.Scheduler, writerScheduler: engine.Scheduler, pauseWriterThreshold: PauseThreshold,
             resumeWriterThreshold: PauseThreshold / 2, useSynchronizationContext: false);
         _receive = new Pipe(options);
         _output = new TlsOutput(ssl, inner);
@@ -41,6 +45,12 @@ internal sealed class TlsConnection : IoConnection
     public string Description { get; }
 
     public SslStream Ssl => _ssl;
+
+    /// <summary>
+    /// Received records whose decryption finished off the loop thread, process-wide. Stays 0 unless something on the
+    /// data path completes a Task that SslStream awaits (then every record costs two thread hops); tests assert it.
+    /// </summary>
+    public static long RecordsOffLoop => Interlocked.Read(ref s_recordsOffLoop);
 
     public override EndPoint? RemoteEndPoint => _inner.RemoteEndPoint;
     public override EndPoint? LocalEndPoint => _inner.LocalEndPoint;
@@ -99,6 +109,8 @@ internal sealed class TlsConnection : IoConnection
                 var n = await _ssl.ReadAsync(memory).ConfigureAwait(false);
                 if (n == 0)
                     break;
+                if (!_engine.IsOnLoopThread)
+                    Interlocked.Increment(ref s_recordsOffLoop);
                 writer.Advance(n);
                 var flush = await writer.FlushAsync();
                 if (flush.IsCompleted || flush.IsCanceled)

@@ -28,7 +28,7 @@ internal static class TlsHandshake
             return TlsHandshakeResult.Failed(TlsHandshakeStatus.NoAlpn, "direct TLS connection without ALPN \"postgresql\"");
         }
         raw.OffLoop = false;
-        return new(TlsHandshakeStatus.Done, new TlsConnection(conn, ssl, engine.Scheduler), null);
+        return new(TlsHandshakeStatus.Done, new TlsConnection(conn, ssl, engine), null);
     }
 
     /// <summary>Start TLS toward a server that answered 'S'; same threading as <see cref="AcceptAsync"/>.</summary>
@@ -44,7 +44,7 @@ internal static class TlsHandshake
             return error.Value;
         }
         raw.OffLoop = false;
-        return new(TlsHandshakeStatus.Done, new TlsConnection(conn, ssl, engine.Scheduler), null);
+        return new(TlsHandshakeStatus.Done, new TlsConnection(conn, ssl, engine), null);
     }
 
     private static async Task<TlsHandshakeResult?> RunAsync(Task handshake)

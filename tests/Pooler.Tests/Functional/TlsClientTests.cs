@@ -55,6 +55,24 @@ public abstract class TlsClientTests(PostgresFixture fixture) : IDisposable
         Assert.Contains(pooler.Log.Lines, l => l.Contains("TLS: TLSv1.3/"));
     }
 
+    /// <summary>
+    /// Records must be decrypted on the loop thread: a Task completed on the loop (where a SynchronizationContext is
+    /// installed) sends SslStream's continuation to the thread pool, which once cost two thread hops per message.
+    /// </summary>
+    [Fact]
+    public async Task Npgsql_ManyQueriesOverTls_NoRecordDecryptedOffLoop()
+    {
+        await using var pooler = await StartAsync(TlsMode.Require);
+        var before = Pooler.Tls.TlsConnection.RecordsOffLoop;
+
+        await using var c = new NpgsqlConnection(Builder(pooler, SslMode.Require).ConnectionString);
+        await c.OpenAsync();
+        for (var i = 0; i < 200; i++)
+            Assert.Equal(i, await new NpgsqlCommand($"SELECT {i}", c).ExecuteScalarAsync());
+
+        Assert.Equal(before, Pooler.Tls.TlsConnection.RecordsOffLoop);
+    }
+
     [Theory]
     [InlineData(SslMode.VerifyCA)]
     [InlineData(SslMode.VerifyFull)]
