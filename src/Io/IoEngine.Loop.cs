@@ -131,10 +131,16 @@ public abstract partial class IoEngine
         }
     }
 
+    /// <summary>Work items a turn may run beyond those queued when it began (see <see cref="RunQueue"/>).</summary>
+    internal const int ChainBudget = 256;
+
     private void RunQueue()
     {
-        // Bounded by the count seen on entry so that work re-posting itself cannot starve I/O.
-        int budget = _queue.Count;
+        // Work posted while draining runs in the same turn: a continuation chain (a server freed → the waiting
+        // client's session resumes → its pipe read is cancelled → its query goes out) otherwise costs one loop turn,
+        // one io_uring_enter and the latency of everything else in that turn, per hop. Bounded so that work
+        // re-posting itself cannot starve I/O.
+        int budget = 2 * _queue.Count + ChainBudget;
         while (budget-- > 0 && _queue.TryDequeue(out var item))
         {
             try
