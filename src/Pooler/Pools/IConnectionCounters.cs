@@ -44,8 +44,9 @@ internal interface IConnectionCounters
     {
     }
 
-    /// <summary>The pool has no client waiting for a new server any more: it stops claiming a share.</summary>
-    void Satisfied(int entry)
+    /// <summary>The pool has no client waiting for a new server any more: it stops claiming a share of the
+    /// <paramref name="limit"/> slots.</summary>
+    void Satisfied(int entry, int limit)
     {
     }
 }

@@ -30,7 +30,7 @@ internal sealed partial class Pool
     {
         if (SharedEntry < 0)
             return;
-        _manager.Counters.Satisfied(SharedEntry);
+        _manager.Counters.Satisfied(SharedEntry, Settings.PoolSize + Settings.ReservePoolSize);
         HeldBackShared = false;
     }
 

@@ -109,11 +109,17 @@ internal sealed partial class PoolManager
     /// <summary>Whether a pool sharing <paramref name="pool"/>'s database or user waits for a global server slot.</summary>
     internal bool IsSiblingHeldBack(Pool pool)
     {
+        // Closing this server frees a slot of its database and of its user only, and only those limits can hold a
+        // sibling back; without them nothing would be gained. (Asked on every server parked idle; and a sibling held
+        // back by its own pool's shared slots is no reason to close this one.)
+        if (pool.Settings.MaxDbConnections <= 0 && pool.Settings.MaxUserConnections <= 0)
+            return false;
         if (Counters.OthersWaitFor(pool.Key.Database, pool.Key.User))
             return true;
         foreach (var other in _heldBack)
         {
-            if (other != pool && (other.Key.Database == pool.Key.Database || other.Key.User == pool.Key.User))
+            if (other != pool && !other.HeldBackShared
+                && (other.Key.Database == pool.Key.Database || other.Key.User == pool.Key.User))
                 return true;
         }
         return false;

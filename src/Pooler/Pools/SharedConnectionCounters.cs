@@ -16,6 +16,7 @@ internal sealed class SharedConnectionCounters : IConnectionCounters
     private readonly SharedState _state;
     private readonly int _worker;
     private readonly Dictionary<string, int> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Database, string User), (int Db, int User, int Pool)> _pools = [];
     private readonly int _clients;
 
     // Pool entries this worker is marked hungry for (mirrors its bit in shared memory, read on the hot path).
@@ -59,20 +60,19 @@ internal sealed class SharedConnectionCounters : IConnectionCounters
     public ServerSlotStatus TryAddServer(string database, string user, int maxDbConnections, int maxUserConnections,
         int maxPoolConnections = 0)
     {
-        var dbKey = DatabaseKey(database);
-        var userKey = UserKey(user);
-        var poolKey = PoolKeyOf(database, user);
-        var db = EntryOf(dbKey);
-        var us = EntryOf(userKey);
-        var pool = EntryOf(poolKey);
-        if (!Take(db, maxDbConnections, dbKey))
-            return ServerSlotStatus.DatabaseLimit;
-        if (!Take(us, maxUserConnections, userKey))
+        var (db, us, pool) = EntriesOf(database, user);
+        if (!Take(db, maxDbConnections))
         {
+            AskHolders(db, DatabaseKey(database));
+            return ServerSlotStatus.DatabaseLimit;
+        }
+        if (!Take(us, maxUserConnections))
+        {
+            AskHolders(us, UserKey(user));
             Give(db);
             return ServerSlotStatus.UserLimit;
         }
-        if (!TakePool(pool, maxPoolConnections, poolKey))
+        if (!TakePool(pool, maxPoolConnections, database, user))
         {
             Give(us);
             Give(db);
@@ -83,9 +83,10 @@ internal sealed class SharedConnectionCounters : IConnectionCounters
 
     public void RemoveServer(string database, string user)
     {
-        Give(EntryOf(PoolKeyOf(database, user)));
-        Give(EntryOf(UserKey(user)));
-        Give(EntryOf(DatabaseKey(database)));
+        var (db, us, pool) = EntriesOf(database, user);
+        Give(pool);
+        Give(us);
+        Give(db);
     }
 
     public int ServersOfDatabase(string database) => _state.TotalOf(EntryOf(DatabaseKey(database)));
@@ -93,10 +94,13 @@ internal sealed class SharedConnectionCounters : IConnectionCounters
     public int ServersOfUser(string user) => _state.TotalOf(EntryOf(UserKey(user)));
 
     /// <summary>Only the database and user limits: the pool's own slots are shared by <see cref="ShouldYield"/>.</summary>
-    public bool OthersWaitFor(string database, string user) =>
-        OthersWait(EntryOf(DatabaseKey(database))) || OthersWait(EntryOf(UserKey(user)));
+    public bool OthersWaitFor(string database, string user)
+    {
+        var (db, us, _) = EntriesOf(database, user);
+        return OthersWait(db) || OthersWait(us);
+    }
 
-    public int PoolEntry(string database, string user) => EntryOf(PoolKeyOf(database, user));
+    public int PoolEntry(string database, string user) => EntriesOf(database, user).Pool;
 
     public bool ShouldYield(int entry, int limit) =>
         entry >= 0 && _state.ShouldYield(entry, limit, _worker, SharedState.NowMs);
@@ -109,12 +113,12 @@ internal sealed class SharedConnectionCounters : IConnectionCounters
             _state.Served(entry, _worker, SharedState.NowMs);
     }
 
-    public void Satisfied(int entry)
+    public void Satisfied(int entry, int limit)
     {
         if (entry < 0 || !_hungry[entry])
             return;
         _hungry[entry] = false;
-        var wake = _state.ClearHungry(entry, _worker);
+        var wake = _state.ClearHungry(entry, _worker, limit);
         if (wake != 0)
             Wake(wake);
     }
@@ -124,19 +128,22 @@ internal sealed class SharedConnectionCounters : IConnectionCounters
 
     private bool OthersWait(int index) => index >= 0 && (_state.WaitersOf(index) & ~(1L << _worker)) != 0;
 
-    /// <summary>Take a slot; when refused, queue as a waiter, ask the holders for an idle server, and check once
-    /// more (a slot given back between the refusal and the queueing would otherwise wake nobody).</summary>
-    private bool Take(int index, int limit, string key)
+    /// <summary>Take a slot; when refused, queue as a waiter and check once more (a slot given back between the
+    /// refusal and the queueing would otherwise wake nobody).</summary>
+    private bool Take(int index, int limit)
     {
         if (index < 0 || _state.TryTake(index, limit, _worker))
             return true;
         _state.AddWaiter(index, _worker);
-        if (_state.TryTake(index, limit, _worker))
-            return true;
+        return _state.TryTake(index, limit, _worker);
+    }
+
+    /// <summary>Refused: ask the other workers holding slots of <paramref name="key"/> to close an idle server.</summary>
+    private void AskHolders(int index, string key)
+    {
         var holders = _state.HoldersOf(index, _worker);
         if (holders != 0)
             Evict(holders, key);
-        return false;
     }
 
     /// <summary>
@@ -144,7 +151,7 @@ internal sealed class SharedConnectionCounters : IConnectionCounters
     /// and a refusal marks this worker hungry. Asking the holders to close an idle server is only a request: they
     /// close one if they are above their share or the server has been idle for a while (see WorkerHost).
     /// </summary>
-    private bool TakePool(int index, int limit, string key)
+    private bool TakePool(int index, int limit, string database, string user)
     {
         if (index < 0)
             return true;
@@ -161,7 +168,7 @@ internal sealed class SharedConnectionCounters : IConnectionCounters
                 if (now - _asked[index] >= SharedState.StarveMs && _state.HoldersOf(index, _worker) is var holders and not 0)
                 {
                     _asked[index] = now;
-                    Evict(holders, key);
+                    Evict(holders, PoolKeyOf(database, user));
                 }
                 return false;
             }
@@ -178,6 +185,18 @@ internal sealed class SharedConnectionCounters : IConnectionCounters
         var waiters = _state.Give(index, _worker) & ~(1L << _worker);
         if (waiters != 0)
             Wake(waiters);
+    }
+
+    /// <summary>The database, user and pool entries of a pool, looked up once: they are asked for on every server
+    /// parked idle and every launch, where building the three key strings each time was pure garbage.</summary>
+    private (int Db, int User, int Pool) EntriesOf(string database, string user)
+    {
+        if (!_pools.TryGetValue((database, user), out var entries))
+        {
+            entries = (EntryOf(DatabaseKey(database)), EntryOf(UserKey(user)), EntryOf(PoolKeyOf(database, user)));
+            _pools[(database, user)] = entries;
+        }
+        return entries;
     }
 
     private int EntryOf(string key)

@@ -181,12 +181,16 @@ internal sealed class SharedState : IDisposable
     public void Served(int index, int worker, long now) => Volatile.Write(ref Progress(index, worker), now);
 
     /// <summary>The worker needs no more slots of this entry; returns the waiters to wake (a slot refused to them
-    /// because it was owed to this worker is free for them now).</summary>
-    public long ClearHungry(int index, int worker)
+    /// because it was owed to this worker is free for them now). With all <paramref name="limit"/> slots taken
+    /// nothing was freed: the waiters stay recorded and the next <see cref="Give"/> wakes them. (Waking them anyway
+    /// cost a message through the supervisor and a refused retry each time a busy worker's queue ran empty.)</summary>
+    public long ClearHungry(int index, int worker, int limit)
     {
         var bit = 1L << worker;
         var before = Interlocked.And(ref Hungry(index), ~bit);
         if ((before & bit) == 0 || Volatile.Read(ref Waiters(index)) == 0)
+            return 0;
+        if (limit > 0 && Volatile.Read(ref Total(index)) >= limit)
             return 0;
         return Interlocked.Exchange(ref Waiters(index), 0) & ~bit;
     }

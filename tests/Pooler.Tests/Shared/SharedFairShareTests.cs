@@ -101,9 +101,24 @@ public sealed class SharedFairShareTests : IDisposable
         _state.SetHungry(_pool, worker: 1, now);
         Assert.Equal(-1, _state.TryTakeFair(_pool, 20, 0, now)); // 10 free slots, but worker 1 is owed them
         _state.AddWaiter(_pool, worker: 0);
-        Assert.Equal(1L << 0, _state.ClearHungry(_pool, worker: 1));
+        Assert.Equal(1L << 0, _state.ClearHungry(_pool, worker: 1, limit: 20));
         Assert.True(_state.TryTakeFair(_pool, 20, 0, now) >= 0);
-        Assert.Equal(0L, _state.ClearHungry(_pool, worker: 1)); // only once
+        Assert.Equal(0L, _state.ClearHungry(_pool, worker: 1, limit: 20)); // only once
+    }
+
+    [Fact]
+    public void ClearHungry_AllSlotsTaken_WakesNobodyAndTheNextGiveDoes()
+    {
+        var now = SharedState.NowMs;
+        Take(0, 10);
+        Take(1, 10);
+        _state.SetHungry(_pool, worker: 1, now);
+        Assert.Equal(-1, _state.TryTakeFair(_pool, 20, 0, now)); // full
+        _state.AddWaiter(_pool, worker: 0);
+        // Nothing was freed: a wake-up would only bring a refused retry (a message through the supervisor each time).
+        Assert.Equal(0L, _state.ClearHungry(_pool, worker: 1, limit: 20));
+        // The waiter is still recorded, so the slot given back next wakes it.
+        Assert.Equal(1L << 0, _state.Give(_pool, worker: 1) & ~(1L << 1));
     }
 
     [Fact]
