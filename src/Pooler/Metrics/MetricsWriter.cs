@@ -28,11 +28,14 @@ internal static class MetricsWriter
                 : [("database", p.Database), ("user", p.User), ("state", state)];
             m.Sample("pooler_pool_clients", p.ClActive, Labels("active"));
             m.Sample("pooler_pool_clients", p.ClWaiting, Labels("waiting"));
+            m.Sample("pooler_pool_clients", p.ClActiveCancelReq, Labels("active_cancel_req"));
             m.Sample("pooler_pool_servers", p.SvActive, Labels("active"));
             m.Sample("pooler_pool_servers", p.SvIdle, Labels("idle"));
             m.Sample("pooler_pool_servers", p.SvUsed, Labels("used"));
             m.Sample("pooler_pool_servers", p.SvTested, Labels("tested"));
             m.Sample("pooler_pool_servers", p.SvLogin, Labels("login"));
+            m.Sample("pooler_pool_servers", p.SvActiveCancel, Labels("active_cancel"));
+            m.Sample("pooler_pool_servers", p.SvBeingCanceled, Labels("being_canceled"));
             m.Sample("pooler_pool_maxwait_seconds", p.MaxWaitUs / 1e6, Labels(null));
             m.Sample("pooler_pool_size", p.PoolSize, Labels(null));
         }
