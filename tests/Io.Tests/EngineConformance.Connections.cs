@@ -52,6 +52,36 @@ public abstract partial class EngineConformance
     }
 
     [ConformanceFact]
+    public async Task WaitReadable_BytesThenCancel_CallsBackOnLoopEachTime()
+    {
+        using var listener = Engine.Listen(Loopback0);
+        var acceptTask = Engine.RunAsync(async () => (await listener.AcceptAsync())!);
+        using var client = ConnectBlocking(listener.LocalEndPoint);
+        var conn = await WithTimeout(acceptTask);
+
+        // Bytes: the callback comes on the loop, and a TryRead then returns them.
+        var woke = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await Engine.Invoke(() => { conn.WaitReadable(s => woke.SetResult(Engine.IsOnLoopThread), null); return 0; });
+        client.Send("ping"u8.ToArray());
+        Assert.True(await WithTimeout(woke.Task));
+        var text = await Engine.Invoke(() =>
+        {
+            Assert.True(conn.Input.TryRead(out var read));
+            var s = System.Text.Encoding.ASCII.GetString(read.Buffer.ToArray());
+            conn.Input.AdvanceTo(read.Buffer.End);
+            return s;
+        });
+        Assert.Equal("ping", text);
+
+        // Nothing sent: a CancelPendingRead (a session told to end) wakes the wait too.
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await Engine.Invoke(() => { conn.WaitReadable(_ => cancelled.SetResult(), null); return 0; });
+        conn.Input.CancelPendingRead();
+        await WithTimeout(cancelled.Task);
+        await Engine.RunAsync(async () => await conn.DisposeAsync());
+    }
+
+    [ConformanceFact]
     public async Task Echo_OneByte_ComesBack()
     {
         using var listener = Engine.Listen(Loopback0);

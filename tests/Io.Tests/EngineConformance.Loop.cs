@@ -55,6 +55,33 @@ public abstract partial class EngineConformance
     }
 
     [ConformanceFact]
+    public async Task TimeProvider_ManyTimersDisposedBeforeDue_QueueStaysSmallAndLiveTimersFire()
+    {
+        // The shape of a login burst: every client arms a long login timer and disposes it a moment later.
+        var fired = new List<int>();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (live, queued) = await Engine.Invoke(() =>
+        {
+            var list = new List<ITimer>();
+            foreach (var ms in new[] { 150, 100 })
+            {
+                list.Add(Engine.TimeProvider.CreateTimer(_ =>
+                {
+                    fired.Add(ms);
+                    if (fired.Count == 2) done.SetResult();
+                }, null, TimeSpan.FromMilliseconds(ms), Timeout.InfiniteTimeSpan));
+            }
+            for (var i = 0; i < 5000; i++)
+                Engine.TimeProvider.CreateTimer(_ => fired.Add(-1), null, TimeSpan.FromSeconds(60), Timeout.InfiniteTimeSpan).Dispose();
+            return (list, Engine.Timers.Count);
+        });
+        Assert.InRange(queued, 2, 200);
+        await WithTimeout(done.Task);
+        Assert.Equal(new[] { 100, 150 }, await Engine.Invoke(() => fired.ToArray()));
+        live.ForEach(t => t.Dispose());
+    }
+
+    [ConformanceFact]
     public async Task TaskDelay_WithEngineTimeProvider_ResumesOnLoopThread()
     {
         var onLoop = await WithTimeout(Engine.RunAsync(async () =>

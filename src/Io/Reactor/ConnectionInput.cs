@@ -19,8 +19,8 @@ internal sealed class ConnectionInput(FdConnection connection) : PipeReader, IVa
     private bool _cancelNext;               // CancelPendingRead with no read parked: the next read returns canceled
     private bool _completed;
 
-    // The parked read.
-    private bool _parked, _done;
+    // The parked read, or a watch (Watch): _continuation/_continuationState then hold the watch's callback.
+    private bool _parked, _done, _watching;
     private short _token;
     private ReadResult _result;
     private Exception? _error;
@@ -65,6 +65,33 @@ internal sealed class ConnectionInput(FdConnection connection) : PipeReader, IVa
             }, (this, _token));
         }
         return new ValueTask<ReadResult>(this, _token);
+    }
+
+    /// <summary>
+    /// IoConnection.WaitReadable: post <paramref name="callback"/> once a read would return at once. No read may be
+    /// in progress; the watch holds no ValueTask, only the callback and its state.
+    /// </summary>
+    internal void Watch(Action<object?> callback, object? state)
+    {
+        ThrowIfBusy();
+        if (HasNews)
+        {
+            _connection.Engine.Post(callback, state);
+            return;
+        }
+        _watching = true;
+        _continuation = callback;
+        _continuationState = state;
+    }
+
+    private void FireWatch()
+    {
+        _watching = false;
+        var callback = _continuation!;
+        var state = _continuationState;
+        _continuation = null;
+        _continuationState = null;
+        _connection.Engine.Post(callback, state);
     }
 
     // Hands out what is buffered (and completion); the read lasts until AdvanceTo.
@@ -116,7 +143,11 @@ internal sealed class ConnectionInput(FdConnection connection) : PipeReader, IVa
             return;
         }
         if (_parked) FinishParked(canceled: true, null);
-        else _cancelNext = true;
+        else
+        {
+            _cancelNext = true;
+            if (_watching) FireWatch();
+        }
     }
 
     public override void Complete(Exception? exception = null)
@@ -133,6 +164,10 @@ internal sealed class ConnectionInput(FdConnection connection) : PipeReader, IVa
             _result = new ReadResult(default, isCanceled: false, isCompleted: true);
             Signal();
         }
+        else if (_watching)
+        {
+            FireWatch();
+        }
         _connection.OnInputCompleted();
     }
 
@@ -141,6 +176,7 @@ internal sealed class ConnectionInput(FdConnection connection) : PipeReader, IVa
     {
         _newData = true;
         if (_parked) FinishParked(canceled: false, null);
+        else if (_watching) FireWatch();
     }
 
     internal void OnPipeReleased()
@@ -178,7 +214,7 @@ internal sealed class ConnectionInput(FdConnection connection) : PipeReader, IVa
     private void ThrowIfBusy()
     {
         if (_completed) throw new InvalidOperationException("Reading is not allowed after the reader was completed.");
-        if (_reading || _parked || _done) throw new InvalidOperationException("A read is already in progress.");
+        if (_reading || _parked || _done || _watching) throw new InvalidOperationException("A read is already in progress.");
     }
 
     public ValueTaskSourceStatus GetStatus(short token) =>

@@ -55,12 +55,16 @@ internal sealed partial class FdConnection : IoConnection, ILoopResource, IReadi
     }
 
     public override PipeReader Input => _input;
+
+    public override void WaitReadable(Action<object?> callback, object? state) => _input.Watch(callback, state);
     public override PipeWriter Output => _output;
 
     internal ReactorEngine Engine => _engine;
 
     // Resolved on first use: most sessions never ask, and an IPEndPoint per connection is memory we can skip.
     public override EndPoint? RemoteEndPoint => _remote ??= _closed ? null : Sockets.RemoteEndPoint(_readiness.Fd, ReactorEngine.Template(_family));
+    public override bool IsUnixSocket => _family == Sockets.AF_UNIX;
+
     public override EndPoint? LocalEndPoint => _local ??= _closed ? null : Sockets.LocalEndPoint(_readiness.Fd, ReactorEngine.Template(_family));
 
     public override void Abort(ShutdownKind reason = ShutdownKind.Aborted)
