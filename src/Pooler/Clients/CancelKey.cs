@@ -1,4 +1,5 @@
 // The BackendKeyData the pooler gives each client, and its layout (worker id in the low bits of the process id).
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 
 namespace Pooler.Clients;
@@ -9,17 +10,29 @@ namespace Pooler.Clients;
 /// CancelRequest to the worker that owns the key without asking anyone. The 4-byte secret is random (protocol 3.0
 /// keys; 3.2's longer keys can follow). Unique per worker: the registry re-draws on a collision.
 /// </summary>
-internal readonly record struct CancelKey(int ProcessId, byte[] Secret)
+/// <remarks>The secret is kept as an int, not an array: one 4-byte array per client was 32 bytes of every idle client.</remarks>
+internal readonly record struct CancelKey(int ProcessId, int SecretValue)
 {
     public const int WorkerBits = 8;
 
     public int WorkerId => ProcessId & ((1 << WorkerBits) - 1);
+
+    /// <summary>The 4 secret bytes as BackendKeyData carries them (a new array: for the login reply and a cancel check).</summary>
+    public byte[] Secret
+    {
+        get
+        {
+            var bytes = new byte[4];
+            BinaryPrimitives.WriteInt32BigEndian(bytes, SecretValue);
+            return bytes;
+        }
+    }
 
     public static CancelKey Create(int workerId)
     {
         Span<byte> random = stackalloc byte[8];
         RandomNumberGenerator.Fill(random);
         var high = BitConverter.ToInt32(random) & 0x7FFFFF00;
-        return new CancelKey(high | (workerId & 0xFF), random.Slice(4, 4).ToArray());
+        return new CancelKey(high | (workerId & 0xFF), BitConverter.ToInt32(random[4..]));
     }
 }

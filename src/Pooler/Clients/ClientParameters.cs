@@ -11,44 +11,80 @@ namespace Pooler.Clients;
 /// When the client gets a server whose values differ, <see cref="BuildSync"/> makes the SET statements that bring
 /// that server to the client's values before its query runs.
 /// </summary>
+/// <remarks>
+/// Memory matters here (one per client, most of them idle): the tracked names and the pool's login values are
+/// shared arrays, and only the values a client holds that differ from its pool's (often just application_name)
+/// take room of its own, in a small array rather than a dictionary.
+/// </remarks>
 internal sealed class ClientParameters
 {
-    public static readonly string[] DefaultTracked =
-    [
-        "client_encoding", "DateStyle", "TimeZone", "IntervalStyle", "standard_conforming_strings", "application_name",
-        "search_path",
-    ];
+    private readonly TrackedParameters _tracked;
+    // The tracked values the client was told at login (shared by the pool's clients); empty before login.
+    private KeyValuePair<string, string>[] _defaults = [];
+    // The client's own values where they differ from _defaults; the first _ownCount entries are used.
+    private KeyValuePair<string, string>[]? _own;
+    private int _ownCount;
+    private Dictionary<string, string>? _settings;
 
-    private readonly HashSet<string> _tracked = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, string> _values = new(StringComparer.OrdinalIgnoreCase);
-
-    public ClientParameters(IEnumerable<string> extraTracked)
+    public ClientParameters(IReadOnlyList<string> extraTracked)
+        : this(TrackedParameters.For(extraTracked))
     {
-        _tracked.UnionWith(DefaultTracked);
-        _tracked.UnionWith(extraTracked);
     }
+
+    public ClientParameters(TrackedParameters tracked) => _tracked = tracked;
 
     public bool IsTracked(string name) => _tracked.Contains(name);
 
-    public IReadOnlyDictionary<string, string> Values => _values;
+    /// <summary>
+    /// Login, once the pool is known: the server values of the tracked parameters the client did not set itself
+    /// become what it believes.
+    /// </summary>
+    public void SetDefaults(IReadOnlyList<KeyValuePair<string, string>> serverParameters)
+    {
+        _defaults = _tracked.DefaultsFrom(serverParameters);
+        for (var i = _ownCount - 1; i >= 0; i--)
+        {
+            if (DefaultOf(_own![i].Key) == _own[i].Value)
+                RemoveOwnAt(i);
+        }
+    }
 
     /// <summary>Record what the client now believes (from its startup packet or a forwarded ParameterStatus).</summary>
     public void Set(string name, string value)
     {
-        if (_tracked.Contains(name))
-            _values[name] = value;
+        if (_tracked.Canonical(name) is not { } canonical)
+            return;
+        name = canonical;
+        var i = IndexOfOwn(name);
+        if (DefaultOf(name) == value)
+        {
+            if (i >= 0)
+                RemoveOwnAt(i);
+            return;
+        }
+        if (i >= 0)
+        {
+            _own![i] = new(_own[i].Key, _tracked.Share(value));
+            return;
+        }
+        if (_own is null || _ownCount == _own.Length)
+            Array.Resize(ref _own, _ownCount == 0 ? 1 : _ownCount * 2);
+        _own[_ownCount++] = new(name, _tracked.Share(value));
     }
 
-    public string? Get(string name) => _values.GetValueOrDefault(name);
+    public string? Get(string name)
+    {
+        var i = IndexOfOwn(name);
+        return i >= 0 ? _own![i].Value : DefaultOf(name);
+    }
 
     /// <summary>
     /// Settings the client changed with SET (observed in its statements and committed), as SQL text: name → value.
     /// These cover what the server does not report (search_path before PostgreSQL 18, statement_timeout, work_mem,
     /// role, ...); they take precedence over a startup value of the same name.
     /// </summary>
-    public IReadOnlyDictionary<string, string> SessionSettings => _settings;
-
-    private readonly Dictionary<string, string> _settings = new(StringComparer.OrdinalIgnoreCase);
+    public IReadOnlyDictionary<string, string> SessionSettings =>
+        (IReadOnlyDictionary<string, string>?)_settings ?? System.Collections.Frozen.FrozenDictionary<string, string>.Empty;
 
     /// <summary>A committed SET / RESET / RESET ALL of the client's (for parameters the server does not report).</summary>
     public void Apply(SqlCommand command)
@@ -56,12 +92,12 @@ internal sealed class ClientParameters
         switch (command.Kind)
         {
             case SqlCommandKind.Set:
-                _settings[command.Name!] = command.Value!;
+                (_settings ??= new(StringComparer.OrdinalIgnoreCase))[command.Name!] = command.Value!;
                 break;
             case SqlCommandKind.Reset:
-                _settings.Remove(command.Name!);
+                _settings?.Remove(command.Name!);
                 break;
-            case SqlCommandKind.ResetAll:
+            case SqlCommandKind.ResetAll when _settings is not null:
                 foreach (var name in _settings.Keys.ToList())
                 {
                     if (!SessionSettingsRules.SurvivesResetAll(name))
@@ -72,7 +108,7 @@ internal sealed class ClientParameters
     }
 
     /// <summary>DISCARD ALL: back to the session defaults (startup values stay: they are the defaults).</summary>
-    public void ClearSessionSettings() => _settings.Clear();
+    public void ClearSessionSettings() => _settings = null;
 
     /// <summary>
     /// The statements that bring <paramref name="server"/> to this client's settings, or null when in sync. Reported
@@ -83,21 +119,21 @@ internal sealed class ClientParameters
     {
         StringBuilder? sql = null;
         Dictionary<string, string>? wanted = null;
-        foreach (var (name, value) in _values)
+        foreach (var (name, value) in _defaults)
         {
-            if (!server.IsReported(name))
-            {
-                (wanted ??= new(StringComparer.OrdinalIgnoreCase))[name] = SessionSettingsRules.QuoteLiteral(value);
-                continue;
-            }
-            if (server.Parameters.TryGetValue(name, out var current) && current == value)
-                continue;
-            sql ??= new StringBuilder();
-            sql.Append("SET ").Append(SessionSettingsRules.QuoteIdentifier(name)).Append(" TO ")
-                .Append(SessionSettingsRules.QuoteLiteral(value)).Append(';');
+            var i = IndexOfOwn(name);
+            SyncValue(server, name, i >= 0 ? _own![i].Value : value, ref sql, ref wanted);
         }
-        foreach (var (name, value) in _settings)
-            (wanted ??= new(StringComparer.OrdinalIgnoreCase))[name] = value;
+        for (var i = 0; i < _ownCount; i++)
+        {
+            if (IndexOfDefault(_own![i].Key) < 0)
+                SyncValue(server, _own[i].Key, _own[i].Value, ref sql, ref wanted);
+        }
+        if (_settings is not null)
+        {
+            foreach (var (name, value) in _settings)
+                (wanted ??= new(StringComparer.OrdinalIgnoreCase))[name] = value;
+        }
         if (wanted is not null)
         {
             foreach (var (name, value) in wanted)
@@ -119,5 +155,54 @@ internal sealed class ClientParameters
             }
         }
         return sql?.ToString();
+    }
+
+    /// <summary>One tracked value: a SET when the server reported another value, or wanted when it does not report it.</summary>
+    private static void SyncValue(ServerConnection server, string name, string value, ref StringBuilder? sql,
+        ref Dictionary<string, string>? wanted)
+    {
+        if (!server.IsReported(name))
+        {
+            (wanted ??= new(StringComparer.OrdinalIgnoreCase))[name] = SessionSettingsRules.QuoteLiteral(value);
+            return;
+        }
+        if (server.Parameters.TryGetValue(name, out var current) && current == value)
+            return;
+        sql ??= new StringBuilder();
+        sql.Append("SET ").Append(SessionSettingsRules.QuoteIdentifier(name)).Append(" TO ")
+            .Append(SessionSettingsRules.QuoteLiteral(value)).Append(';');
+    }
+
+    private string? DefaultOf(string name)
+    {
+        var i = IndexOfDefault(name);
+        return i >= 0 ? _defaults[i].Value : null;
+    }
+
+    private int IndexOfDefault(string name)
+    {
+        for (var i = 0; i < _defaults.Length; i++)
+        {
+            if (string.Equals(_defaults[i].Key, name, StringComparison.OrdinalIgnoreCase))
+                return i;
+        }
+        return -1;
+    }
+
+    private int IndexOfOwn(string name)
+    {
+        for (var i = 0; i < _ownCount; i++)
+        {
+            if (string.Equals(_own![i].Key, name, StringComparison.OrdinalIgnoreCase))
+                return i;
+        }
+        return -1;
+    }
+
+    private void RemoveOwnAt(int i)
+    {
+        _ownCount--;
+        _own![i] = _own[_ownCount];
+        _own[_ownCount] = default;
     }
 }

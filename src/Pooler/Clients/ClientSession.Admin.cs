@@ -12,9 +12,6 @@ internal sealed partial class ClientSession
     private bool _loggedIn;
     private bool _isAdminConsole;
 
-    /// <summary>The numeric part of <see cref="Name"/>: SHOW CLIENTS id and the KILL_CLIENT argument.</summary>
-    public long Id => long.Parse(Name.AsSpan(2), System.Globalization.CultureInfo.InvariantCulture);
-
     public bool IsAdminConsole => _isAdminConsole;
 
     /// <summary>A copy of this session for SHOW CLIENTS; loop thread.</summary>

@@ -17,7 +17,8 @@ internal sealed partial class ClientSession : ISessionStateOwner
 
     private static readonly ReadOnlySequence<byte> s_noParameterTypes = new(new byte[2]);
 
-    private readonly Dictionary<string, SqlCommand> _portalCommands = new(StringComparer.Ordinal);
+    // Both made on first use: most clients never name a portal, and an idle client holds neither.
+    private Dictionary<string, SqlCommand>? _portalCommands;
     private ClientStatements? _statements;
     private SqlCommand _unnamedCommand = SqlCommand.Other;
     private byte[]? _accumulated;
@@ -52,8 +53,6 @@ internal sealed partial class ClientSession : ISessionStateOwner
     {
         if (!TracksReplies)
             return;
-        if (TracksStatements)
-            _statements = new ClientStatements();
         _scanner.WholeCodes = MessageCodeSet.Of(FrontendMessageCode.Terminate, FrontendMessageCode.Parse, FrontendMessageCode.Bind,
             FrontendMessageCode.Describe, FrontendMessageCode.Close, FrontendMessageCode.Query, FrontendMessageCode.Execute);
         _scanner.MaxWholeBodyLength = WholeLimit;
@@ -155,12 +154,12 @@ internal sealed partial class ClientSession : ISessionStateOwner
                 if (close.Target == StatementTarget.Statement && close.NameBytes.Length > 0 && TracksStatements)
                 {
                     // The statement stays on the server for whoever prepares the same text next (LRU evicts it).
-                    _statements!.Remove(close.Name);
+                    _statements?.Remove(close.Name);
                     server.Expect(new ExpectedReply(ReplyKind.SynthesisedCloseComplete));
                     return null;
                 }
                 if (close.Target == StatementTarget.Portal)
-                    _portalCommands.Remove(close.Name);
+                    _portalCommands?.Remove(close.Name);
                 Write(w, frame.Raw);
                 server.Expect(new ExpectedReply(ReplyKind.Close));
                 return null;
@@ -169,7 +168,7 @@ internal sealed partial class ClientSession : ISessionStateOwner
                 if (!er.TryReadTo(out ReadOnlySequence<byte> portalName, 0))
                     return "invalid Execute message";
                 Write(w, frame.Raw);
-                var command = _portalCommands.Count == 0 ? null : _portalCommands.GetValueOrDefault(Encoding.UTF8.GetString(portalName));
+                var command = _portalCommands is not { Count: > 0 } ? null : _portalCommands.GetValueOrDefault(Encoding.UTF8.GetString(portalName));
                 server.Expect(new ExpectedReply(ReplyKind.Execute) { Command = command, Client = this });
                 return null;
             case FrontendMessageCode.Query:
@@ -179,7 +178,8 @@ internal sealed partial class ClientSession : ISessionStateOwner
                 if (script.Refused)
                 {
                     FrontendMessages.WriteQuery(w, RefusalSql);
-                    Log.Debug("refused SQL-level PREPARE/EXECUTE/DEALLOCATE");
+                    if (_rt.Log.IsEnabled(Serilog.Events.LogEventLevel.Debug))
+                        Log.Debug("refused SQL-level PREPARE/EXECUTE/DEALLOCATE");
                 }
                 else
                 {
@@ -217,7 +217,7 @@ internal sealed partial class ClientSession : ISessionStateOwner
         var key = StatementKey.From(query, parse.ParameterTypes);
         if (key.Command.Kind == SqlCommandKind.Refused)
             key = new StatementKey(RefusalSql, s_noParameterTypes.ToArray());
-        _statements!.Set(name, key);
+        (_statements ??= new ClientStatements()).Set(name, key);
         if (server.FindStatement(key) is not null)
             server.Expect(new ExpectedReply(ReplyKind.SynthesisedParseComplete));
         else
@@ -233,7 +233,7 @@ internal sealed partial class ClientSession : ISessionStateOwner
         key = null;
         if (name.Length == 0 || !TracksStatements)
             return name;
-        key = _statements!.Get(name);
+        key = _statements?.Get(name);
         if (key is null)
         {
             // The server answers "does not exist" with the client's own name; only a name shaped like the pooler's
@@ -252,9 +252,9 @@ internal sealed partial class ClientSession : ISessionStateOwner
         server.Pool.Stats.BindCount++;
         var command = statement.Length == 0 ? _unnamedCommand : key?.Command ?? SqlCommand.Other;
         if (command.Kind == SqlCommandKind.Other)
-            _portalCommands.Remove(portal);
+            _portalCommands?.Remove(portal);
         else
-            _portalCommands[portal] = command;
+            (_portalCommands ??= new(StringComparer.Ordinal))[portal] = command;
         server.Expect(new ExpectedReply(ReplyKind.Bind));
     }
 
@@ -279,7 +279,7 @@ internal sealed partial class ClientSession : ISessionStateOwner
     void ISessionStateOwner.OnStatementsDiscarded(bool discardAll)
     {
         _statements?.Clear();
-        _portalCommands.Clear();
+        _portalCommands?.Clear();
         if (discardAll)
             Parameters.ClearSessionSettings();
     }

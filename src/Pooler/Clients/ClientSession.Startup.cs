@@ -130,6 +130,10 @@ internal sealed partial class ClientSession
         _route = _rt.Directory.Resolve(Database, User);
         if (_route is null)
             return Fail(SessionEnd.UnknownDatabase, SqlState.InvalidCatalogName, $"no such database: {Database}");
+        // The pool's copies of the same names, so that thousands of idle clients do not each keep their own.
+        Database = _route.Pool.Key.Database;
+        if (_route.Pool.Key.User == User)
+            User = _route.Pool.Key.User;
         ApplyLearnedCredential();
 
         // The first client of a pool waits for a server login, so that it sees real ParameterStatus values.
@@ -143,11 +147,7 @@ internal sealed partial class ClientSession
             if (Mode != Config.PoolMode.Session)
                 await ReleaseServerAsync();
         }
-        foreach (var (name, value) in pool.ServerParameters!)
-        {
-            if (Parameters.IsTracked(name) && Parameters.Get(name) is null)
-                Parameters.Set(name, value);
-        }
+        Parameters.SetDefaults(pool.ServerParameters!);
 
         CancelKey = _rt.Cancels.Register(this);
         _keyRegistered = true;
@@ -161,6 +161,7 @@ internal sealed partial class ClientSession
         if (!await Output.FlushAsync())
             return SessionEnd.ClientClosed;
         _loggedIn = true;
+        _rt.Collector.OnConnectionEvent();
         if (_rt.Options.LogConnections)
             Log.Information("login: {User}@{Database} from {Remote} ({Mode} mode)", User, Database, _conn.RemoteEndPoint, Mode);
         return null;

@@ -19,7 +19,7 @@ internal sealed partial class ClientSession
     /// <summary>Client TLS settings of the current snapshot; null when client_tls_sslmode is disable. Unix-socket
     /// clients never get TLS (as in PgBouncer and PostgreSQL: the socket is already local).</summary>
     private ClientTlsSettings? ClientTls =>
-        _conn.RemoteEndPoint is UnixDomainSocketEndPoint ? null : TlsRegistry.For(_rt.Options, _rt.Log).Client;
+        _conn.IsUnixSocket ? null : TlsRegistry.For(_rt.Options, _rt.Log).Client;
 
     /// <summary>Null when the session now runs over TLS; else why it ends (nothing can be said to a client whose
     /// handshake failed, so the failure is only logged).</summary>

@@ -15,19 +15,30 @@ internal sealed partial class ClientSession
     // and statement mode also hold Parse/Bind/Describe/Close/Execute/Query whole to rewrite them (ConfigureTracking).
     private readonly MessageScanner _scanner = new(MessageCodeSet.Of(FrontendMessageCode.Terminate), 0);
 
-    /// <summary>The forwarding loop: take a server when a message starts, write the bytes through, flush per read.</summary>
-    private async ValueTask<SessionEnd> ForwardAsync()
+    /// <summary>
+    /// The forwarding loop: take a server when a message starts, write the bytes through, flush per read. Returns
+    /// null once it has parked the session because nothing new is buffered (ClientSession.Park.cs), else why the
+    /// session ends.
+    /// </summary>
+    private async ValueTask<SessionEnd?> ForwardCoreAsync()
     {
-        _scanner.MaxForwardBodyLength = _rt.Options.MaxPacketSize - 4;
-        ConfigureTracking();
         ReadResult read = default;
         var haveRead = false;
+        // The bytes left are part of a message, all examined: only new bytes can help. (A Pipe's TryRead would hand
+        // the same bytes straight back; a read or a wait returns only once more arrive.)
+        var needMore = false;
         while (true)
         {
             if (!haveRead)
             {
                 ArmClientTimeouts();
-                read = await _input.ReadAsync();
+                if (needMore || !_input.TryRead(out read))
+                {
+                    if (_requestedEnd is { } ending)
+                        return ending; // a cancel seen by the wait itself is not seen again by a read
+                    Park();
+                    return null;
+                }
             }
             haveRead = false;
             if (_requestedEnd is { } requested)
@@ -105,6 +116,7 @@ internal sealed partial class ClientSession
             if (haveRead)
                 continue;
             _input.AdvanceTo(buffer.Start, buffer.End);
+            needMore = !buffer.IsEmpty;
             if (written is not null && !await written.Output.FlushAsync() && written == _server)
             {
                 // The server's read loop reports the loss with the server's own error when it has one.
@@ -165,7 +177,7 @@ internal sealed partial class ClientSession
         pool.Stats.ServerAssignmentCount++;
         server.BeginExchange(TracksReplies);
         _server = server;
-        if (Log.IsEnabled(Serilog.Events.LogEventLevel.Verbose))
+        if (_rt.Log.IsEnabled(Serilog.Events.LogEventLevel.Verbose))
             Log.Verbose("linked {Server}", server.Name);
         return null;
     }
@@ -197,7 +209,8 @@ internal sealed partial class ClientSession
             await server.Output.WaitReadyAsync();
         server.ResetInternalFailure();
         server.WriteInternalQuery(sql);
-        Log.Debug("{Server}: syncing parameters: {Sql}", server.Name, sql);
+        if (_rt.Log.IsEnabled(Serilog.Events.LogEventLevel.Debug))
+            Log.Debug("{Server}: syncing parameters: {Sql}", server.Name, sql);
     }
 
     /// <summary>Called by the server's read loop after it forwarded a ReadyForQuery for this client's query.</summary>
@@ -210,7 +223,7 @@ internal sealed partial class ClientSession
             return;
         if (server.HasUnfinishedExchange)
         {
-            if (Log.IsEnabled(Serilog.Events.LogEventLevel.Verbose))
+            if (_rt.Log.IsEnabled(Serilog.Events.LogEventLevel.Verbose))
                 Log.Verbose("{Server} kept: {Exchange}", server.Name, server.DescribeExchange());
             return;
         }
@@ -239,7 +252,7 @@ internal sealed partial class ClientSession
         if (_server is not { } server)
             return ValueTask.CompletedTask;
         _server = null;
-        if (Log.IsEnabled(Serilog.Events.LogEventLevel.Verbose))
+        if (_rt.Log.IsEnabled(Serilog.Events.LogEventLevel.Verbose))
             Log.Verbose("releasing {Server} (pending {Pending}, {Status})", server.Name, server.PendingReady, server.TransactionStatus);
         var options = _rt.Options;
         var reset = Mode == PoolMode.Session || options.ServerResetQueryAlways ? options.ServerResetQuery : null;

@@ -35,7 +35,7 @@ internal sealed partial class ClientSession
 
     private async ValueTask<(SessionEnd? End, ReadResult Read)> WaitQueuedAsync(ValueTask<AcquireResult> acquire)
     {
-        if (Log.IsEnabled(Serilog.Events.LogEventLevel.Debug))
+        if (_rt.Log.IsEnabled(Serilog.Events.LogEventLevel.Debug))
             Log.Debug("waiting for a server ({Waiting} queued)", _route!.Pool.WaitingCount);
         var acquireTask = acquire.AsTask();
         var readTask = _input.ReadAsync().AsTask();

@@ -34,14 +34,21 @@ internal sealed partial class ClientSession : IServerOwner
         _conn = conn;
         _input = conn.Input;
         Output = new GuardedOutput(conn.Output);
-        Name = $"C-{rt.NextClientId()}";
-        Log = rt.Log.ForContext("Conn", Name);
+        Id = rt.NextClientId();
         Parameters = new ClientParameters(rt.Options.TrackExtraParameters);
     }
 
-    public string Name { get; }
+    /// <summary>The number in <see cref="Name"/>: SHOW CLIENTS id and the KILL_CLIENT argument.</summary>
+    public long Id { get; }
 
-    public ILogger Log { get; }
+    /// <summary>"C-" and the id, as in log lines; made when asked for (logs, SHOW CLIENTS), not kept per session.</summary>
+    public string Name => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"C-{Id}");
+
+    // Made on first use and kept: an idle client that never logs anything (log_connections off) holds no logger.
+    // Hot paths check the level on _rt.Log first, so a disabled Verbose/Debug line does not make one.
+    private ILogger? _log;
+
+    public ILogger Log => _log ??= _rt.Log.ForContext("Conn", Name);
 
     public GuardedOutput Output { get; private set; }
 
@@ -55,20 +62,36 @@ internal sealed partial class ClientSession : IServerOwner
 
     private PoolMode Mode => _route?.Mode ?? PoolMode.Session;
 
-    /// <summary>Runs the whole session; never throws.</summary>
+    /// <summary>
+    /// Runs the login, then the forwarding (ClientSession.Park.cs), which parks between the client's messages; never
+    /// throws. Completes once the session is logged in and parked (or has ended, when the login fails).
+    /// </summary>
     public async Task RunAsync()
     {
         _rt.AddSession(this);
-        SessionEnd end;
+        SessionEnd? end;
         try
         {
-            end = await StartupAsync() ?? await ForwardAsync();
+            end = await StartupAsync();
         }
         catch (Exception ex)
         {
             Log.Error(ex, "session failed");
             end = SessionEnd.InternalError;
         }
+        if (end is { } failed)
+        {
+            await EndAsync(failed);
+            return;
+        }
+        _scanner.MaxForwardBodyLength = _rt.Options.MaxPacketSize - 4;
+        ConfigureTracking();
+        _ = ForwardAsync();
+    }
+
+    /// <summary>The end of every session: cleanup, then it leaves the runtime's list.</summary>
+    private async ValueTask EndAsync(SessionEnd end)
+    {
         await CleanupAsync(end);
         _rt.RemoveSession(this);
     }

@@ -18,6 +18,7 @@ internal sealed partial class PoolerRuntime
         Log = log;
         WorkerId = workerId;
         Cancels = new CancelRegistry(workerId);
+        Collector = new BurstCollector(engine.TimeProvider);
         Auth = new Auth.AuthService(config, log, engine.TimeProvider);
         PoolDirectory? directory = null;
         var connector = new Servers.ServerConnector(engine, pool => directory!.TargetOf(pool), log)
@@ -59,12 +60,20 @@ internal sealed partial class PoolerRuntime
     /// <summary>Completes once shutdown has begun and the last session has ended.</summary>
     public Task AllSessionsEnded => _allSessionsEnded.Task;
 
-    public void AddSession(ClientSession session) => _sessions.Add(session);
+    /// <summary>Gives a burst's memory back once client connections stop coming and going (see BurstCollector).</summary>
+    public BurstCollector Collector { get; }
+
+    public void AddSession(ClientSession session)
+    {
+        _sessions.Add(session);
+        Collector.OnConnectionEvent();
+    }
 
     public void RemoveSession(ClientSession session)
     {
         if (_sessions.Remove(session))
             SessionEnded?.Invoke();
+        Collector.OnConnectionEvent();
         if ((ShuttingDown || Draining) && _sessions.Count == 0)
             _allSessionsEnded.TrySetResult();
     }

@@ -81,6 +81,7 @@ internal sealed partial class SupervisorHost
                     target = _chooser.Choose(startup?.EffectiveDatabase, startup?.User, Loads());
                 }
                 await PassAsync(conn, read.Buffer.ToArray(), read.Buffer.End, target);
+                _collector.OnConnectionEvent();
                 return;
             }
         }

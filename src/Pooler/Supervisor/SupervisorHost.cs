@@ -17,6 +17,8 @@ internal sealed partial class SupervisorHost
     private readonly SharedState _shared;
     private readonly WorkerProcess[] _workers;
     private readonly WorkerChooser _chooser = new();
+    // Hand-offs leave the supervisor holding nothing per client, but their garbage grows its heap: given back after a burst.
+    private readonly BurstCollector _collector;
     private readonly List<IoListener> _listeners = [];
     private readonly List<Task> _acceptLoops = [];
     private PoolerConfig _config;
@@ -38,6 +40,7 @@ internal sealed partial class SupervisorHost
         _log = log;
         // Raw accept4 and recv on readiness: the fds we pass on must never have been seen by .NET's socket engine.
         _engine = IoEngine.Create(EvBackend.Epoll);
+        _collector = new BurstCollector(_engine.TimeProvider);
         var dir = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
         _shared = SharedState.Create(Path.Combine(dir, $"pooler-{Environment.ProcessId}-{Guid.NewGuid():N}.shm"));
         _workers = Enumerable.Range(0, workers).Select(i => new WorkerProcess(i)).ToArray();

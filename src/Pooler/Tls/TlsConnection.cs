@@ -53,6 +53,8 @@ internal sealed class TlsConnection : IoConnection
     public static long RecordsOffLoop => Interlocked.Read(ref s_recordsOffLoop);
 
     public override EndPoint? RemoteEndPoint => _inner.RemoteEndPoint;
+
+    public override bool IsUnixSocket => _inner.IsUnixSocket;
     public override EndPoint? LocalEndPoint => _inner.LocalEndPoint;
     public override PipeReader Input => _receive.Reader;
     public override PipeWriter Output => _output;

@@ -24,4 +24,41 @@ public sealed class ClientParametersTests
 
         Assert.Equal("5s", p.Get("statement_timeout"));
     }
+
+    [Fact]
+    public void SetDefaults_ClientOwnValueKept_OthersFromServer()
+    {
+        var p = new ClientParameters([]);
+        p.Set("application_name", "app");
+        p.SetDefaults([new("application_name", ""), new("TimeZone", "UTC"), new("server_version", "17.0")]);
+
+        Assert.Equal("app", p.Get("application_name"));
+        Assert.Equal("UTC", p.Get("timezone"));
+        Assert.Null(p.Get("server_version"));
+    }
+
+    [Fact]
+    public void Set_BackToDefaultAndAway_GetFollows()
+    {
+        var p = new ClientParameters([]);
+        p.SetDefaults([new("DateStyle", "ISO, MDY")]);
+
+        p.Set("DateStyle", "German");
+        Assert.Equal("German", p.Get("DateStyle"));
+        p.Set("datestyle", "ISO, MDY");
+        Assert.Equal("ISO, MDY", p.Get("DateStyle"));
+        p.Set("DateStyle", "SQL");
+        Assert.Equal("SQL", p.Get("DateStyle"));
+    }
+
+    [Fact]
+    public void SetDefaults_SameServerList_SharedAcrossClients()
+    {
+        IReadOnlyList<KeyValuePair<string, string>> server = [new("TimeZone", "UTC"), new("server_version", "17.0")];
+        var tracked = TrackedParameters.For(["IntervalStyle"]);
+
+        Assert.Same(tracked.DefaultsFrom(server), tracked.DefaultsFrom(server));
+        Assert.Equal(["TimeZone"], tracked.DefaultsFrom(server).Select(kv => kv.Key));
+    }
 }
+
