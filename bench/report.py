@@ -127,14 +127,23 @@ def idle_table(idle):
         return
     print("### Idle checks\n")
     counts = sorted({int(k.split("_")[-1]) for k in idle[0] if k.startswith("b_per_client_")})
+    # Growth from the empty baseline also counts what the process frees or keeps from before (warm-up garbage a GC
+    # gives back, heap the GC grew earlier); the step between two counts is the cost of one more client alone.
+    step = len(counts) > 1
     hdr = ["target", "wake-ups/s, no clients (whole tree)", "threads", "RSS idle"] + \
-          [f"RSS growth per idle client at {n:,}" for n in counts] + ["failures"]
+          [f"RSS growth per idle client at {n:,}" for n in counts] + \
+          ([f"per extra client, {counts[0]:,} → {counts[-1]:,}"] if step else []) + ["failures"]
     print("| " + " | ".join(hdr) + " |")
     print("|---|" + "---:|" * (len(hdr) - 2) + "---|")
     for r in idle:
+        marginal = []
+        if step:
+            a, b = counts[0], counts[-1]
+            ra, rb, ha, hb = (num(r.get(k)) for k in (f"rss_kb_{a}", f"rss_kb_{b}", f"held_{a}", f"held_{b}"))
+            marginal = [f"{f((rb - ra) * 1024 / (hb - ha))} B" if None not in (ra, rb, ha, hb) and hb != ha else ""]
         print("| " + " | ".join([r["target"], r["wakeups_per_s"], r["threads"], f(num(r["rss_idle_kb"]) / 1024, 1) + " MiB"] +
                                 [f"{f(num(r.get(f'b_per_client_{n}')))} B ({r.get(f'held_{n}', '')} held)" for n in counts] +
-                                [r.get("failures", "")]) + " |")
+                                marginal + [r.get("failures", "")]) + " |")
     print()
 
 
