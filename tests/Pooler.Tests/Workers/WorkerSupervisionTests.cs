@@ -3,7 +3,9 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Npgsql;
+using Pooler.Shared;
 using Pooler.Supervisor;
+using Pooler.Tests.Admin;
 using Pooler.Tests.Functional;
 using Pooler.TestSupport;
 using Pooler.Workers;
@@ -107,7 +109,11 @@ public sealed class WorkerSupervisionTests(PostgresFixture fixture, ITestOutputH
     [Fact(Timeout = 120_000)]
     public async Task Workers2_PoolSize1_EarlierWaiterOnOtherWorkerServedBeforeLaterLocalOne()
     {
-        await using var pooler = await PoolerProcess.StartAsync(Pg, workers: 2, poolSize: 1);
+        await using var pooler = await PoolerProcess.StartAsync(Pg, workers: 2, poolSize: 1,
+            extra: $"admin_users = [\"{PostgresServer.TrustUser}\"]");
+        var (console, error) = await AdminClient.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, pooler.Port), PostgresServer.TrustUser);
+        Assert.Null(error);
+        await using var _console = console;
         var clients = new List<NpgsqlConnection>();
         while (clients.Select(c => c.ProcessID & 0xFF).Distinct().Count() < 2 || clients.Count(c => (c.ProcessID & 0xFF) == 0) < 2)
             clients.Add(await pooler.OpenAsync());
@@ -122,10 +128,12 @@ public sealed class WorkerSupervisionTests(PostgresFixture fixture, ITestOutputH
             await holder.ScalarAsync("SELECT 1"); // worker 0 holds the pool's only server
             var order = new List<string>();
             var first = RecordAsync(earlier, "worker 1 (queued first)", order);
-            // Longer than the hand-over hysteresis (SharedState.StarveMs), so worker 1 counts as starving.
-            await Task.Delay(400);
+            await WaitForWaitingAsync(console!, 1);
+            // Starving is a matter of time: worker 1 must have waited longer than the hand-over hysteresis
+            // (SharedState.StarveMs) before the second client queues. Queuing itself is awaited above.
+            await Task.Delay(TimeSpan.FromMilliseconds(SharedState.StarveMs * 4));
             var second = RecordAsync(later, "worker 0 (queued second)", order);
-            await Task.Delay(200);
+            await WaitForWaitingAsync(console!, 2);
             Assert.False(first.IsCompleted || second.IsCompleted, "pool_size 1 is held: both must wait");
             await holder.ExecAsync("COMMIT");
             await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(30));
@@ -136,6 +144,21 @@ public sealed class WorkerSupervisionTests(PostgresFixture fixture, ITestOutputH
         {
             foreach (var c in clients)
                 await c.DisposeAsync();
+        }
+    }
+
+    /// <summary>Polls the merged SHOW POOLS (no event tells a test that a client queued in another process).</summary>
+    private static async Task WaitForWaitingAsync(AdminClient console, int waiting)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var row = (await console.QueryAsync("SHOW POOLS")).Records
+                .SingleOrDefault(r => r["database"] == PostgresServer.Database && r["user"] == PostgresServer.TrustUser);
+            if (row is not null && int.Parse(row["cl_waiting"]!, System.Globalization.CultureInfo.InvariantCulture) >= waiting)
+                return;
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"never saw {waiting} waiting client(s) in SHOW POOLS");
+            await Task.Delay(50);
         }
     }
 
