@@ -1,4 +1,5 @@
-// Signals, parent-death watches and fd channels: things outside sockets that the loop also waits on.
+// Signals, parent-death watches, fd channels and bare fds on their way to another process: things the loop waits on
+// or the pooler handles outside pipes.
 using System.Runtime.InteropServices;
 using Pooler.Io.Interop;
 
@@ -67,6 +68,23 @@ public abstract partial class IoEngine
 
     /// <summary>Closes an fd obtained from DetachFd or FdChannel once it has been passed on.</summary>
     public static void CloseFd(int fd) => Libc.Close(fd);
+
+    /// <summary>
+    /// One recv(2) on a non-blocking fd that no engine watches (from <see cref="IoListener.AcceptFdAsync"/>):
+    /// <see cref="FdReadStatus.WouldBlock"/> when nothing is buffered yet.
+    /// </summary>
+    public static FdReadStatus TryReceive(int fd, Span<byte> buffer, out int count)
+    {
+        var r = Sockets.Receive(fd, buffer);
+        count = r.IsSuccess ? r.IntValue : 0;
+        if (r.IsSuccess) return count == 0 && !buffer.IsEmpty ? FdReadStatus.Closed : FdReadStatus.Read;
+        if (r.IsAgain) return FdReadStatus.WouldBlock;
+        return r.Errno is Errnos.ECONNRESET or Errnos.EPIPE ? FdReadStatus.Closed : FdReadStatus.Failed;
+    }
+
+    /// <summary>One send(2) of a few bytes on such an fd; true when all of them went out (a fresh socket's send
+    /// buffer is empty, so a short answer never blocks).</summary>
+    public static bool TrySend(int fd, ReadOnlySpan<byte> bytes) => Sockets.Send(fd, bytes).Value == bytes.Length;
 
     /// <summary>Wraps a connected AF_UNIX socket (use <see cref="FdChannel.CreatePair"/>, SOCK_SEQPACKET) for
     /// passing fds with a payload. The channel owns the fd.</summary>

@@ -93,9 +93,7 @@ internal sealed partial class FdConnection
         }
         if (result.IsCompleted)
         {
-            TrySetShutdown(ShutdownKind.OutputCompleted);
-            Sockets.Shutdown(_readiness.Fd, Sockets.SHUT_WR); // FIN: the peer sees EOF, we may still read
-            _sendDone = true;
+            SendFin();
             ReleaseOutputIfIdle();
             MaybeClose();
             return;

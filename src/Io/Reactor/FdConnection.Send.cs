@@ -77,9 +77,7 @@ internal sealed partial class FdConnection
         }
         if (result.IsCompleted)
         {
-            TrySetShutdown(ShutdownKind.OutputCompleted);
-            Sockets.Shutdown(_readiness.Fd, Sockets.SHUT_WR); // FIN: the peer sees EOF, we may still read
-            _sendDone = true;
+            SendFin();
             ReleaseOutputIfIdle();
             MaybeClose();
             return;
@@ -104,12 +102,20 @@ internal sealed partial class FdConnection
                 Send();
                 return;
             }
-            TrySetShutdown(ShutdownKind.OutputCompleted);
-            Sockets.Shutdown(_readiness.Fd, Sockets.SHUT_WR);
-            _sendDone = true;
+            SendFin();
         }
         ReleaseOutputIfIdle();
         MaybeClose();
+    }
+
+    /// <summary>Output is done: FIN after the last bytes (the peer sees EOF, we may still read). Not when the socket
+    /// is being disposed: it closes right after, and close sends the same FIN (one system call less per client).</summary>
+    private void SendFin()
+    {
+        TrySetShutdown(ShutdownKind.OutputCompleted);
+        if (!_closeWhenSent)
+            Sockets.Shutdown(_readiness.Fd, Sockets.SHUT_WR);
+        _sendDone = true;
     }
 
     private void EndSend()

@@ -31,12 +31,28 @@ internal sealed class FdListener : IoListener, ILoopResource
 
     private async ValueTask<IoConnection?> AcceptCoreAsync(CancellationToken ct)
     {
+        var fd = await AcceptFdCoreAsync(ct);
+        return fd < 0 ? null : _engine.CreateConnection(fd, _family, null, default);
+    }
+
+    public override ValueTask<int> AcceptFdAsync(CancellationToken ct = default)
+    {
+        if (!_engine.IsOnLoopThread) return new ValueTask<int>(_engine.RunAsync(() => AcceptFdCoreAsync(ct).AsTask()));
+        return AcceptFdCoreAsync(ct);
+    }
+
+    public override bool TrySetDeferAccept(int seconds) =>
+        _family != Sockets.AF_UNIX
+        && Sockets.SetIntOption(_readiness.Fd, Sockets.IPPROTO_TCP, Sockets.TCP_DEFER_ACCEPT, seconds).IsSuccess;
+
+    private async ValueTask<int> AcceptFdCoreAsync(CancellationToken ct)
+    {
         using var registration = ct.CanBeCanceled
             ? ct.UnsafeRegister(static s => { var l = (FdListener)s!; l._engine.Post(static x => ((FdListener)x!)._readiness.WakeAll(), l); }, this)
             : default;
         while (true)
         {
-            if (_closed) return null;
+            if (_closed) return -1;
             ct.ThrowIfCancellationRequested();
             if (!_readiness.ReadReady)
             {
@@ -44,7 +60,7 @@ internal sealed class FdListener : IoListener, ILoopResource
                 continue;
             }
             var accepted = Sockets.Accept(_readiness.Fd);
-            if (accepted.IsSuccess) return _engine.CreateConnection(accepted.IntValue, _family, null, default);
+            if (accepted.IsSuccess) return accepted.IntValue;
             switch (accepted.Errno)
             {
                 case Errnos.EAGAIN:

@@ -59,6 +59,16 @@ internal sealed partial class ClientSession
             await _conn.DisposeAsync();
             return;
         }
+        if (error is null)
+        {
+            // The client said goodbye (Terminate or EOF) and reads nothing more: close as PgBouncer does, without the
+            // half-close, timer and wait for its EOF below (a wake-up and a timer per connection, measured with -C).
+            // Disposing still sends whatever is queued for it first.
+            await Output.WaitReadyAsync();
+            await _input.CompleteAsync();
+            await _conn.DisposeAsync();
+            return;
+        }
         await CloseConnectionAsync();
     }
 

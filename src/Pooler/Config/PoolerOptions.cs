@@ -218,6 +218,12 @@ public sealed record PoolerOptions
 
     // ---- TCP ----
 
+    /// <summary>tcp_defer_accept: TCP_DEFER_ACCEPT on the TCP listeners (Linux), as PgBouncer sets it: a client is
+    /// accepted once its first packet has arrived, so accepting and reading it is one wake-up instead of two (a
+    /// client that connects and says nothing waits in the kernel, up to about 45 s, before client_login_timeout
+    /// starts). Default: true.</summary>
+    public bool TcpDeferAccept { get; init; } = true;
+
     /// <summary>tcp_keepalive: enable TCP keepalive on client and server sockets. Default: true.</summary>
     public bool TcpKeepalive { get; init; } = true;
 

@@ -7,14 +7,23 @@ namespace Pooler.Hosting;
 
 internal static class ClientAcceptLoop
 {
-    public static async Task RunAsync(IoListener listener, ILogger log, Func<bool> stopping, Action<IoConnection> accepted)
+    public static Task RunAsync(IoListener listener, ILogger log, Func<bool> stopping, Action<IoConnection> accepted) =>
+        RunAsync<IoConnection?>(listener, log, static l => l.AcceptAsync(), static c => c is null, stopping,
+            static c => c!.Abort(ShutdownKind.Aborted), c => accepted(c!));
+
+    /// <summary>The same over bare fds (<see cref="IoListener.AcceptFdAsync"/>): the supervisor passes them on.</summary>
+    public static Task RunFdsAsync(IoListener listener, ILogger log, Func<bool> stopping, Action<int> accepted) =>
+        RunAsync(listener, log, static l => l.AcceptFdAsync(), static fd => fd < 0, stopping, IoEngine.CloseFd, accepted);
+
+    private static async Task RunAsync<T>(IoListener listener, ILogger log, Func<IoListener, ValueTask<T>> accept,
+        Func<T, bool> closed, Func<bool> stopping, Action<T> refuse, Action<T> accepted)
     {
         while (true)
         {
-            IoConnection? conn;
+            T next;
             try
             {
-                conn = await listener.AcceptAsync();
+                next = await accept(listener);
             }
             catch (Exception ex) when (ex is ObjectDisposedException or OperationCanceledException)
             {
@@ -25,14 +34,14 @@ internal static class ClientAcceptLoop
                 log.Error(ex, "accept on {EndPoint} failed", listener.LocalEndPoint);
                 continue;
             }
-            if (conn is null)
+            if (closed(next))
                 break;
             if (stopping())
             {
-                conn.Abort(ShutdownKind.Aborted);
+                refuse(next);
                 continue;
             }
-            accepted(conn);
+            accepted(next);
         }
     }
 }

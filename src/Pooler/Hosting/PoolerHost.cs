@@ -103,8 +103,11 @@ public static class PoolerHost
         var listeners = new List<IoListener>();
         foreach (var endPoint in ListenEndPoints(options))
         {
-            listeners.Add(engine.Listen(endPoint));
-            log.Information("listening on {EndPoint}", endPoint);
+            var listener = engine.Listen(endPoint);
+            listeners.Add(listener);
+            // PgBouncer's fixed value: how long the kernel holds a connection that has sent nothing yet.
+            var deferred = options.TcpDeferAccept && listener.TrySetDeferAccept(45);
+            log.Information("listening on {EndPoint}{Deferred}", endPoint, deferred ? " (tcp_defer_accept)" : "");
         }
         if (!string.IsNullOrEmpty(options.UnixSocketDir))
         {

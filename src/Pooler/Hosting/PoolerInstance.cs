@@ -97,7 +97,7 @@ internal sealed partial class PoolerInstance : IAsyncDisposable
             IoEngine.CloseFd(fd);
             return;
         }
-        var conn = Engine.Adopt(fd, alreadyRead.ToArray());
+        var conn = Engine.Adopt(fd, alreadyRead); // a fresh array per channel message: no copy needed
         _ = new ClientSession(Runtime, conn).RunAsync();
     }
 }

@@ -16,6 +16,7 @@ internal static class RestartOnlyOptions
         }
         Check("listen_addr", old.ListenAddr.SequenceEqual(now.ListenAddr));
         Check("listen_port", old.ListenPort == now.ListenPort);
+        Check("tcp_defer_accept", old.TcpDeferAccept == now.TcpDeferAccept);
         Check("unix_socket_dir", old.UnixSocketDir == now.UnixSocketDir);
         Check("unix_socket_mode", old.UnixSocketMode == now.UnixSocketMode);
         Check("workers", old.Workers == now.Workers);
@@ -36,6 +37,7 @@ internal static class RestartOnlyOptions
     {
         ListenAddr = old.ListenAddr,
         ListenPort = old.ListenPort,
+        TcpDeferAccept = old.TcpDeferAccept,
         UnixSocketDir = old.UnixSocketDir,
         UnixSocketMode = old.UnixSocketMode,
         Workers = old.Workers,

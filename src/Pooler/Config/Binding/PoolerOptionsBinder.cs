@@ -76,6 +76,7 @@ internal static class PoolerOptionsBinder
             MetricsPort = r.Int("metrics_port", d.MetricsPort, 0, MaxPort),
             MetricsAddr = r.OptionalString("metrics_addr", d.MetricsAddr),
 
+            TcpDeferAccept = r.Bool("tcp_defer_accept", d.TcpDeferAccept),
             TcpKeepalive = r.Bool("tcp_keepalive", d.TcpKeepalive),
             TcpKeepIdle = r.Duration("tcp_keepidle", d.TcpKeepIdle),
             TcpKeepIntvl = r.Duration("tcp_keepintvl", d.TcpKeepIntvl),
