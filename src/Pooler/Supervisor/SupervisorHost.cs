@@ -137,7 +137,14 @@ internal sealed partial class SupervisorHost
             {
                 if (message.Status is FdReceiveStatus.Closed or FdReceiveStatus.Failed)
                 {
-                    OnWorkerGone(worker, link);
+                    // Through the loop's queue like the exit watcher: the two notices of one death then run one after
+                    // the other on the loop thread, so the link check counts the death once (a CI run saw one death
+                    // counted twice, restarting at 20 ms and again at 40 ms without a start in between).
+                    _engine.Post(static s =>
+                    {
+                        var (host, w, l) = ((SupervisorHost, WorkerProcess, WorkerLink))s!;
+                        host.OnWorkerGone(w, l);
+                    }, (this, worker, link));
                     return;
                 }
                 continue;
