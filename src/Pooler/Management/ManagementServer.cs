@@ -71,18 +71,7 @@ internal sealed class ManagementServer : IAsyncDisposable
     public static ManagementServer StartTcp(IPEndPoint endPoint, IAdminBackend backend, Func<StatsAverages> averages,
         Func<PoolerOptions> options, ILogger log)
     {
-        var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            listener.Bind(endPoint);
-            listener.Listen(16);
-        }
-        catch
-        {
-            listener.Dispose();
-            throw;
-        }
+        var listener = SocketAcceptLoop.ListenTcp(endPoint);
         log.Information("management port on {EndPoint} (TLS {Mode}, SCRAM-SHA-256 against admin_users)", listener.LocalEndPoint,
             options().ManagementTlsSslMode.ToConfigName());
         return new ManagementServer(listener, "", new ManagementDispatcher(backend, averages), log, options);

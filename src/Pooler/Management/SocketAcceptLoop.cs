@@ -6,6 +6,24 @@ namespace Pooler.Management;
 
 internal static class SocketAcceptLoop
 {
+    /// <summary>A bound, listening TCP socket (SO_REUSEADDR, backlog 16) for a small admin-side service.</summary>
+    public static Socket ListenTcp(System.Net.IPEndPoint endPoint)
+    {
+        var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            listener.Bind(endPoint);
+            listener.Listen(16);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+        return listener;
+    }
+
     public static async Task RunAsync(Socket listener, CancellationToken stop, Func<Socket, Task> serve)
     {
         while (!stop.IsCancellationRequested)

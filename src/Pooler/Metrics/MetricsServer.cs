@@ -32,18 +32,7 @@ internal sealed class MetricsServer : IAsyncDisposable
 
     public static MetricsServer Start(IPEndPoint endPoint, IAdminBackend backend, ILogger log)
     {
-        var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            listener.Bind(endPoint);
-            listener.Listen(16);
-        }
-        catch
-        {
-            listener.Dispose();
-            throw;
-        }
+        var listener = SocketAcceptLoop.ListenTcp(endPoint);
         log.Information("metrics on http://{EndPoint}/metrics", listener.LocalEndPoint);
         return new MetricsServer(listener, backend, log);
     }
