@@ -57,6 +57,25 @@ public sealed unsafe class SharedRegion : IDisposable
         return ref Unsafe.AsRef<long>(_base + offset);
     }
 
+    /// <summary>A row of <paramref name="count"/> longs at <paramref name="offset"/>, checked here once: its refs are
+    /// not checked again (see <see cref="SharedCounterRow"/>). Valid while this region is mapped.</summary>
+    public SharedCounterRow CounterRow(long offset, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        Check(offset, 8);
+        Check(offset + 8L * (count - 1), 8);
+        return new SharedCounterRow((long*)(_base + offset), count, local: null);
+    }
+
+    /// <summary>The bytes at <paramref name="offset"/> (strings stored beside counters), valid while mapped.</summary>
+    public Span<byte> BytesAt(long offset, int length)
+    {
+        Check(offset, 1);
+        if (length < 0 || offset + length > Size)
+            throw new ArgumentOutOfRangeException(nameof(length), $"{length} bytes at {offset} outside the region");
+        return new Span<byte>(_base + offset, length);
+    }
+
     private void Check(long offset, int size)
     {
         if (_base == null)

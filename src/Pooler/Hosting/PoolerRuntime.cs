@@ -12,7 +12,8 @@ internal sealed partial class PoolerRuntime
     private long _nextClientId;
 
     public PoolerRuntime(IoEngine engine, PoolerConfig config, ILogger log, int workerId = 0,
-        Func<string, string?>? authFileSecret = null, IConnectionCounters? counters = null)
+        Func<string, string?>? authFileSecret = null, IConnectionCounters? counters = null,
+        Func<PoolKey, Stats.PoolStats>? statsFactory = null)
     {
         Engine = engine;
         Log = log;
@@ -25,7 +26,10 @@ internal sealed partial class PoolerRuntime
         {
             Tls = () => Tls.TlsRegistry.For(directory!.Config.Pooler, log).Server,
         };
-        Manager = new PoolManager(connector, counters ?? new LocalConnectionCounters(), engine.TimeProvider, new PoolManagerSettings(), log);
+        Manager = new PoolManager(connector, counters ?? new LocalConnectionCounters(), engine.TimeProvider, new PoolManagerSettings(), log)
+        {
+            StatsFactory = statsFactory,
+        };
         directory = new PoolDirectory(Manager, authFileSecret ?? Auth.FileSecret);
         Directory = directory;
         Directory.Configure(config);

@@ -26,4 +26,7 @@ internal sealed record PoolInfo
     public int PoolSize { get; init; }
     public bool Paused { get; init; }
     public StatsTotals Stats { get; init; } = StatsTotals.Empty;
+    /// <summary>The counters of <see cref="Stats"/> are also in shared memory, where merging takes them from (so a
+    /// dead worker's counts stay in); false for process-local counters, which only this snapshot carries.</summary>
+    public bool StatsShared { get; init; }
 }

@@ -45,6 +45,7 @@ internal static class SnapshotBuilder
                 PoolSize = pool.Settings.PoolSize,
                 Paused = pool.IsPaused,
                 Stats = pool.Stats.Snapshot(),
+                StatsShared = pool.Stats.IsShared,
             });
             foreach (var server in pool.ActiveServers.Concat(pool.IdleServers).OfType<ServerConnection>())
                 servers.Add(Describe(server, pool, rt.WorkerId));

@@ -11,7 +11,7 @@ internal sealed partial class Pool
     private readonly HashSet<IPooledServer> _closeNeeded = [];
 
     /// <summary>Traffic counters of this pool (SHOW STATS, metrics); the data path increments them.</summary>
-    public PoolStats Stats => _stats ??= new PoolStats();
+    public PoolStats Stats => _stats ??= _manager.NewStats(Key);
 
     /// <summary>The clock the pool's timers use; the data path takes its timestamps from it too.</summary>
     internal TimeProvider Time => _manager.Time;

@@ -10,6 +10,13 @@ internal sealed partial class PoolManager
 
     public bool PausedAll => _pausedAll;
 
+    /// <summary>Where a new pool keeps its traffic counters: a worker's row in shared memory (so they survive the
+    /// worker), or null for process-local counters (one process, tests).</summary>
+    public Func<PoolKey, Stats.PoolStats>? StatsFactory { get; init; }
+
+    /// <summary>The counters for a pool being made: shared when a factory is set, else process-local.</summary>
+    internal Stats.PoolStats NewStats(PoolKey key) => StatsFactory?.Invoke(key) ?? new Stats.PoolStats();
+
     public bool IsPaused(string database) => _pausedAll || _pausedDatabases.Contains(database);
 
     public bool IsDisabled(string database) => _disabledDatabases.Contains(database);

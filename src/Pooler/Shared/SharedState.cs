@@ -25,6 +25,9 @@ internal sealed class SharedState : IDisposable
 
     public string Path => _path;
 
+    /// <summary>The mapping itself, for tables kept beside the counters (<see cref="SharedStatsTable"/>).</summary>
+    internal SharedRegion Region => _region;
+
     /// <summary>Supervisor: create the region (0600) at <paramref name="path"/>.</summary>
     public static SharedState Create(string path)
     {

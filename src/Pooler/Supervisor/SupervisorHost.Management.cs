@@ -62,7 +62,8 @@ internal sealed partial class SupervisorHost
         _adminServices.Clear();
     }
 
-    /// <summary>Every live worker's snapshot, merged; workers that die or do not answer in time are left out.</summary>
+    /// <summary>Every live worker's snapshot, merged; workers that die or do not answer in time are left out, except
+    /// from the pool counters, which are summed in shared memory.</summary>
     internal async Task<AdminSnapshot> GatherSnapshotAsync()
     {
         var g = await _engine.RunAsync(() =>
@@ -80,14 +81,17 @@ internal sealed partial class SupervisorHost
         return await _engine.RunAsync(() =>
         {
             _adminRequests.Remove(g.Id);
-            var merged = g.Snapshots.Count > 0
-                ? SnapshotMerge.Merge(g.Snapshots)
-                : new AdminSnapshot
+            // Pool counters come from shared memory, so a worker that died (or did not answer) still counts.
+            var merged = SharedStatsMerge.Merge(g.Snapshots, _stats.Sum(), _config);
+            if (g.Snapshots.Count == 0)
+            {
+                merged = merged with
                 {
                     Version = Cli.VersionInfo.Version,
                     TakenAt = DateTimeOffset.UtcNow,
                     Config = ConfigListing.List(_config.Pooler),
                 };
+            }
             var reported = merged.Workers.ToDictionary(w => w.Id);
             // Every slot, dead or alive, with what the supervisor alone knows (pid, restarts).
             var workers = _workers.Select(w => new WorkerInfo

@@ -15,6 +15,7 @@ internal sealed partial class SupervisorHost
     private readonly ILogger _log;
     private readonly IoEngine _engine;
     private readonly SharedState _shared;
+    private readonly SharedStatsTable _stats;
     private readonly WorkerProcess[] _workers;
     private readonly WorkerChooser _chooser = new();
     // Hand-offs leave the supervisor holding nothing per client, but their garbage grows its heap: given back after a burst.
@@ -43,6 +44,7 @@ internal sealed partial class SupervisorHost
         _collector = new BurstCollector(_engine.TimeProvider);
         var dir = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
         _shared = SharedState.Create(Path.Combine(dir, $"pooler-{Environment.ProcessId}-{Guid.NewGuid():N}.shm"));
+        _stats = new SharedStatsTable(_shared);
         _workers = Enumerable.Range(0, workers).Select(i => new WorkerProcess(i)).ToArray();
     }
 

@@ -8,10 +8,12 @@ namespace Pooler.Workers;
 /// <summary>
 /// An admin client lands on one worker; what it reads must describe the pooler, not that worker. Requests go to the
 /// supervisor, which asks every live worker for its local snapshot (JSON in pieces that fit one channel message)
-/// and forwards the pieces here; they are merged with <see cref="SnapshotMerge"/>. A worker that does not answer in
-/// <see cref="Timeout"/> is left out (its row in <c>Workers</c> says so by its absence).
+/// and forwards the pieces here; they are merged with <see cref="SharedStatsMerge"/>, which takes pool counters from
+/// shared memory. A worker that does not answer in <see cref="Timeout"/> is left out (its row in <c>Workers</c> says
+/// so by its absence), but its pool counters are not.
 /// </summary>
-internal sealed partial class WorkerAdminBackend(LocalAdminBackend local, WorkerLink link, Hosting.PoolerRuntime rt) : IAdminBackend
+internal sealed partial class WorkerAdminBackend(LocalAdminBackend local, WorkerLink link, Hosting.PoolerRuntime rt,
+    Shared.SharedStatsTable stats) : IAdminBackend
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
@@ -47,8 +49,9 @@ internal sealed partial class WorkerAdminBackend(LocalAdminBackend local, Worker
             return Task.FromResult(gathering.Snapshots.ToList());
         });
         if (parts.Count == 0)
-            return await local.GetSnapshotAsync();
-        return SnapshotMerge.Merge(parts);
+            parts = [await local.GetSnapshotAsync()];
+        // Pool counters from shared memory: a worker that died still counts (SharedStatsMerge).
+        return SharedStatsMerge.Merge(parts, stats.Sum(), rt.Config);
     }
 
 

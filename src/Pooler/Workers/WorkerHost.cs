@@ -37,7 +37,10 @@ internal sealed class WorkerHost
             _log.Error("worker {Id}: exiting at start ({Variable} names it)", _args.Id, ExitAtStartVariable);
             return 1;
         }
-        using var shared = SharedState.Open(_args.SharedPath);
+        // Not disposed: pools' statistics rows point into the mapping, and the loop may still count into them while
+        // the process ends; the kernel unmaps it at exit.
+        var shared = SharedState.Open(_args.SharedPath);
+        var stats = new SharedStatsTable(shared);
         var engine = IoEngine.Create(PoolerHost.ToBackend(config.Pooler.EvBackend));
         engine.Start();
         var link = new WorkerLink(engine.OpenFdChannel(_args.ChannelFd));
@@ -45,7 +48,8 @@ internal sealed class WorkerHost
         var counters = new SharedConnectionCounters(shared, _args.Id,
             wake: mask => _ = link.SendAsync(WorkerMessage.Wake, WorkerLink.Mask(mask)),
             evict: (mask, key) => _ = link.SendAsync(WorkerMessage.Evict, WorkerLink.Mask(mask, key)));
-        var runtime = new PoolerRuntime(engine, config, _log, _args.Id, authFileSecret: null, counters);
+        var runtime = new PoolerRuntime(engine, config, _log, _args.Id, authFileSecret: null, counters,
+            statsFactory: key => StatsOf(stats, key));
         runtime.SessionEnded = () => shared.AddEnded(_args.Id);
         var local = new Management.LocalAdminBackend(runtime)
         {
@@ -59,7 +63,7 @@ internal sealed class WorkerHost
             },
             Shutdown = command => link.SendAsync(WorkerMessage.ShutdownAll, new[] { command.Graceful ? (byte)1 : (byte)0 }),
         };
-        _admin = new WorkerAdminBackend(local, link, runtime);
+        _admin = new WorkerAdminBackend(local, link, runtime, stats);
         runtime.Admin = _admin;
         var instance = new PoolerInstance(engine, runtime, _log);
         _instance = instance;
@@ -83,6 +87,23 @@ internal sealed class WorkerHost
     }
 
     private int ExitCode { get; set; }
+
+    private bool _statsFullLogged;
+
+    /// <summary>Loop thread: a new pool's counters, in this worker's shared row for it (the old counts, after a
+    /// restart); process-local once every row is taken, which then shows only while this worker lives.</summary>
+    private Stats.PoolStats StatsOf(SharedStatsTable table, PoolKey key)
+    {
+        if (table.TryClaim(_args.Id, key.Database, key.User, out var row))
+            return new Stats.PoolStats(row);
+        if (!_statsFullLogged)
+        {
+            _statsFullLogged = true;
+            _log.Warning("worker {Id}: all {Rows} shared statistics rows are taken; pool {Database}/{User} and later ones " +
+                "count in this process only (lost if it dies)", _args.Id, SharedLayout.StatsRows, key.Database, key.User);
+        }
+        return new Stats.PoolStats();
+    }
 
     /// <summary>Test hook (environment): a comma-separated list of worker ids that exit with code 1 as soon as they
     /// start, so the supervisor's restart back-off and storm cap can be tested on the real executable.</summary>

@@ -70,4 +70,20 @@ public sealed class PoolStatsTests
         Assert.Equal(2, sum.ErrorsByClass["40"]);
         Assert.Equal(1, sum.ErrorsByClass["08"]);
     }
+
+    [Fact]
+    public void Counters_RowWithValues_GoOnFromThemAndWriteThrough()
+    {
+        var row = Pooler.Io.SharedCounterRow.Local(PoolStats.CounterCount);
+        row[1] = 41; // XactCount, as a restarted worker finds it
+
+        var stats = new PoolStats(row);
+        stats.XactCount++;
+        stats.Sent += 9;
+
+        Assert.Equal(42, row[1]);
+        Assert.Equal(42, PoolStats.TotalsOf(row).XactCount);
+        Assert.Equal(9, stats.Snapshot().Sent);
+        Assert.False(stats.IsShared);
+    }
 }
