@@ -3,6 +3,7 @@
 // queue, like a Pipe with the loop scheduler. Loop thread only, like the rest of a connection.
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Threading.Tasks.Sources;
 
@@ -21,12 +22,14 @@ internal sealed class ConnectionInput(FdConnection connection) : PipeReader, IVa
 
     // The parked read, or a watch (Watch): _continuation/_continuationState then hold the watch's callback.
     private bool _parked, _done, _watching;
+    // The finished parked read's flags; its buffer is _last (a ReadResult field would cost 32 bytes per connection).
+    private bool _resultCanceled, _resultCompleted;
     private short _token;
-    private ReadResult _result;
     private Exception? _error;
     private Action<object?>? _continuation;
     private object? _continuationState;
-    private CancellationTokenRegistration _registration;
+    // Boxed, and only for a read with a cancellable token (the TLS handshake's): 16 bytes inline on every connection.
+    private StrongBox<CancellationTokenRegistration>? _registration;
 
     public bool Reading => _reading;
     public bool IsCompleted => _completed;
@@ -54,7 +57,7 @@ internal sealed class ConnectionInput(FdConnection connection) : PipeReader, IVa
         _parked = true;
         if (cancellationToken.CanBeCanceled)
         {
-            _registration = cancellationToken.UnsafeRegister(static (s, ct) =>
+            _registration = new(cancellationToken.UnsafeRegister(static (s, ct) =>
             {
                 var (input, token) = ((ConnectionInput, short))s!;
                 input._connection.Engine.Post(static x =>
@@ -62,7 +65,7 @@ internal sealed class ConnectionInput(FdConnection connection) : PipeReader, IVa
                     var (i, t, c) = ((ConnectionInput, short, CancellationToken))x!;
                     if (i._parked && i._token == t) i.FinishParked(canceled: false, new OperationCanceledException(c));
                 }, (input, token, ct));
-            }, (this, _token));
+            }, (this, _token)));
         }
         return new ValueTask<ReadResult>(this, _token);
     }
@@ -160,8 +163,8 @@ internal sealed class ConnectionInput(FdConnection connection) : PipeReader, IVa
         {
             // Completing while a read waits is a misuse; end that read as "completed" rather than leave it hanging.
             _parked = false;
-            _registration.Dispose();
-            _result = new ReadResult(default, isCanceled: false, isCompleted: true);
+            DisposeRegistration();
+            SetResult(new ReadResult(default, isCanceled: false, isCompleted: true));
             Signal();
         }
         else if (_watching)
@@ -188,15 +191,28 @@ internal sealed class ConnectionInput(FdConnection connection) : PipeReader, IVa
     private void FinishParked(bool canceled, Exception? error)
     {
         _parked = false;
-        _registration.Dispose();
-        _registration = default;
+        DisposeRegistration();
         _error = error;
         if (error is null)
         {
-            try { _result = Take(canceled); }
+            try { SetResult(Take(canceled)); }
             catch (Exception ex) { _error = ex; } // the input ended with an error: the read throws it
         }
         Signal();
+    }
+
+    private void DisposeRegistration()
+    {
+        if (_registration is not { } registration) return;
+        _registration = null;
+        registration.Value.Dispose();
+    }
+
+    // The buffer of every result set here is _last (Take sets it; completing clears it).
+    private void SetResult(in ReadResult result)
+    {
+        _resultCanceled = result.IsCanceled;
+        _resultCompleted = result.IsCompleted;
     }
 
     private void Signal()
@@ -241,8 +257,8 @@ internal sealed class ConnectionInput(FdConnection connection) : PipeReader, IVa
         var error = _error;
         _error = null;
         if (error is not null) ExceptionDispatchInfo.Throw(error);
-        var result = _result;
-        _result = default;
+        var result = new ReadResult(_last, _resultCanceled, _resultCompleted);
+        _resultCanceled = _resultCompleted = false;
         return result;
     }
 }

@@ -3,6 +3,7 @@
 // kernel is done with it. Back-pressure stops the engine's receive instead of skipping a recv.
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using Pooler.Io.Interop;
 
 namespace Pooler.Io;
@@ -10,8 +11,10 @@ namespace Pooler.Io;
 internal sealed partial class FdConnection
 {
     private bool _receiveByCompletion; // decided in Start (on the loop, once the engine's buffers exist)
-    private bool _sendInFlight;        // a submitted send reads _sendPin's memory until OnSent
-    private MemoryHandle _sendPin;
+    // The pinned memory of the submitted send, which the kernel reads until OnSent; null while none is in flight.
+    private StrongBox<MemoryHandle>? _sendPin;
+
+    private bool SendInFlight => _sendPin is not null;
 
     /// <summary>Receiving resumes (start, or back-pressure released): commit what arrived while paused, then
     /// make sure the engine's receive is armed.</summary>
@@ -69,7 +72,7 @@ internal sealed partial class FdConnection
     /// <summary>Submits the first flushed segment; the bytes stay unconsumed in the pipe until OnSent.</summary>
     private void SubmitSend()
     {
-        if (_sendDone || _sendInFlight || _waitingWritable || _out is not { } pipe) return;
+        if (_sendDone || SendInFlight || _waitingWritable || _out is not { } pipe) return;
         if (!pipe.Reader.TryRead(out var result))
         {
             ReleaseOutputIfIdle(); // everything flushed was sent
@@ -86,9 +89,8 @@ internal sealed partial class FdConnection
         pipe.Reader.AdvanceTo(buffer.Start, buffer.Start);
         if (!segment.IsEmpty)
         {
-            _sendPin = segment.Pin();
-            _sendInFlight = true;
-            _engine.SubmitSend(_readiness, _sendPin, segment.Length);
+            _sendPin = _engine.SendPins.Pin(segment);
+            _engine.SubmitSend(_readiness, _sendPin.Value, segment.Length);
             return;
         }
         if (result.IsCompleted)
@@ -103,9 +105,11 @@ internal sealed partial class FdConnection
 
     public void OnSent(int result)
     {
-        _sendInFlight = false;
-        _sendPin.Dispose();
-        _sendPin = default;
+        if (_sendPin is { } pin)
+        {
+            _sendPin = null;
+            _engine.SendPins.Release(pin);
+        }
         var pipe = _out!;
         if (_sendDone)
         {

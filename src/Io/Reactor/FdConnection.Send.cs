@@ -122,14 +122,14 @@ internal sealed partial class FdConnection
     {
         _waitingWritable = false;
         _sendDone = true;
-        if (_sendInFlight) return; // the kernel still reads the pipe's memory: OnSent finishes this
+        if (SendInFlight) return; // the kernel still reads the pipe's memory: OnSent finishes this
         if (_out is { } pipe && !_output.IsCompleted) pipe.Reader.Complete(); // pending and later flushes: IsCompleted
         ReleaseOutputIfIdle();
     }
 
     private void ReleaseOutputIfIdle()
     {
-        if (_out is not { } pipe || _output.Busy || _waitingWritable || _sendInFlight) return;
+        if (_out is not { } pipe || _output.Busy || _waitingWritable || SendInFlight) return;
         bool release = _sendDone ? _output.IsCompleted : pipe.Writer.UnflushedBytes == 0 && !_output.IsCompleted;
         if (!release) return;
         _out = null;

@@ -17,37 +17,36 @@ internal sealed partial class FdConnection : IoConnection, ILoopResource, IReadi
     private readonly ConnectionOutput _output;
     private readonly bool _registered;
     private readonly byte _family;
-    private ReadOnlyMemory<byte> _alreadyRead;
     private EndPoint? _remote, _local;
     private bool _closeWhenSent, _closed;
 
-    public FdConnection(ReactorEngine engine, int fd, int family, Readiness? registered, ReadOnlyMemory<byte> alreadyRead)
+    public FdConnection(ReactorEngine engine, int fd, int family, Readiness? registered)
     {
         _engine = engine;
         _family = (byte)family;
         _registered = registered is not null;
         _readiness = registered ?? new Readiness(fd, null) { WriteReady = true };
         _readiness.Owner = this;
-        _alreadyRead = alreadyRead;
         _sendByCompletion = engine.SendsByCompletion;
         _input = new ConnectionInput(this);
         _output = new ConnectionOutput(this);
     }
 
-    /// <summary>Registers the fd and starts listening for readiness; on the loop thread.</summary>
-    internal void Start()
+    /// <summary>
+    /// Registers the fd and starts listening for readiness; on the loop thread. <paramref name="alreadyRead"/> (bytes
+    /// a previous owner read from the socket) is a parameter rather than a field: 16 bytes per connection otherwise.
+    /// </summary>
+    internal void Start(ReadOnlyMemory<byte> alreadyRead)
     {
         if (_closed) return;
-        _readiness.Handler = this;
-        _readiness.Completions = this;
+        _readiness.OwnerHandlesEvents = true; // this (the Owner) hears completions, and readiness until Closed
         if (!_registered) _engine.Register(_readiness);
         _receiveByCompletion = _engine.ReceivesByCompletion(_family);
-        if (!_alreadyRead.IsEmpty)
+        if (!alreadyRead.IsEmpty)
         {
             var pipe = RentInputPipe();
-            pipe.Writer.Write(_alreadyRead.Span);
-            _inBuffered += _alreadyRead.Length;
-            _alreadyRead = default;
+            pipe.Writer.Write(alreadyRead.Span);
+            _inBuffered += alreadyRead.Length;
             _ = pipe.Writer.FlushAsync(); // below the pause threshold (MaxPayload 64 KiB): completes at once
             _input.OnDataAdded();
         }
@@ -113,8 +112,7 @@ internal sealed partial class FdConnection : IoConnection, ILoopResource, IReadi
         _closed = true;
         TrySetShutdown(reason);
         _engine.Unregister(_readiness);
-        _readiness.Closed = true;
-        _readiness.Handler = null;
+        _readiness.Closed = true; // also ends Handler: events no longer reach this connection
         if (closeFd) Libc.Close(_readiness.Fd);
         // A pending or next read sees what is buffered, then completion; flushes report IsCompleted.
         EndReceive(null);

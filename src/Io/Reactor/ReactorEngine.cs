@@ -19,6 +19,9 @@ internal abstract partial class ReactorEngine : IoEngine
     /// <summary>Pipes lent to connections while they buffer bytes (loop thread only).</summary>
     internal PipePool Pipes { get; }
 
+    /// <summary>Pins of the completion-based sends in flight (loop thread only).</summary>
+    internal SendPinPool SendPins { get; } = new();
+
     /// <summary>Whether sockets of this family receive through completions (IReadinessHandler.OnReceived) instead of
     /// readiness plus recv (io_uring's multishot receive); decided once per connection on the loop thread.</summary>
     internal virtual bool ReceivesByCompletion(int family) => false;
@@ -125,9 +128,10 @@ internal abstract partial class ReactorEngine : IoEngine
     {
         if (Options.NoDelay && family != Sockets.AF_UNIX)
             Sockets.SetIntOption(fd, Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY, 1);
-        var connection = new FdConnection(this, fd, family, registered, alreadyRead);
-        if (IsOnLoopThread) connection.Start();
-        else Post(static c => ((FdConnection)c!).Start(), connection);
+        var connection = new FdConnection(this, fd, family, registered);
+        if (IsOnLoopThread) connection.Start(alreadyRead);
+        else if (alreadyRead.IsEmpty) Post(static c => ((FdConnection)c!).Start(default), connection);
+        else Post(static s => { var (c, a) = ((FdConnection, ReadOnlyMemory<byte>))s!; c.Start(a); }, (connection, alreadyRead));
         return connection;
     }
 

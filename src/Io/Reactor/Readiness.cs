@@ -27,8 +27,13 @@ internal sealed class Readiness
     internal uint PendingPolls;
     /// <summary>Unregistered, but the slot is kept until an operation that pins memory (a send) completes.</summary>
     internal bool Retired;
-    /// <summary>Who hears about completion-based receives and sends; unlike Handler it stays set after close.</summary>
-    internal IReadinessHandler? Completions;
+    /// <summary>Set by a connection once it starts (FdConnection.Start): from then on its <see cref="Owner"/> hears
+    /// about completions (<see cref="Completions"/>) and, until the fd is closed, readiness (<see cref="Handler"/>).</summary>
+    internal bool OwnerHandlesEvents;
+
+    /// <summary>Who hears about completion-based receives and sends; unlike Handler it stays set after close. The
+    /// owning connection, derived rather than a reference of its own: 8 bytes per connection.</summary>
+    internal IReadinessHandler? Completions => OwnerHandlesEvents ? Owner as IReadinessHandler : null;
 
     public bool ReadReady;
     public bool WriteReady;
@@ -58,8 +63,9 @@ internal sealed class Readiness
         }
     }
 
-    /// <summary>Set by a connection: events go to it directly instead of resuming awaiters.</summary>
-    public IReadinessHandler? Handler;
+    /// <summary>The started connection (<see cref="Completions"/>): events go to it directly instead of resuming
+    /// awaiters, until the fd is closed. Derived, not a field of its own: 8 bytes per connection.</summary>
+    public IReadinessHandler? Handler => Closed ? null : Completions;
 
     public bool HasReadWaiter => _readContinuation is not null || Handler is { WantsRead: true };
     public bool HasWriteWaiter => _writeContinuation is not null || Handler is { WantsWrite: true };

@@ -14,15 +14,17 @@ namespace Pooler.Clients;
 /// <remarks>
 /// Memory matters here (one per client, most of them idle): the tracked names and the pool's login values are
 /// shared arrays, and only the values a client holds that differ from its pool's (often just application_name)
-/// take room of its own, in a small array rather than a dictionary.
+/// take room of its own: the first in a field, any others in a small array (an array of one costs 40 bytes).
 /// </remarks>
 internal sealed class ClientParameters
 {
     private readonly TrackedParameters _tracked;
     // The tracked values the client was told at login (shared by the pool's clients); empty before login.
     private KeyValuePair<string, string>[] _defaults = [];
-    // The client's own values where they differ from _defaults; the first _ownCount entries are used.
-    private KeyValuePair<string, string>[]? _own;
+    // The client's own values where they differ from _defaults, _ownCount of them: the first in _own0, the others
+    // in _more (OwnAt and SetOwnAt hide the split).
+    private KeyValuePair<string, string> _own0;
+    private KeyValuePair<string, string>[]? _more;
     private int _ownCount;
     private Dictionary<string, string>? _settings;
 
@@ -44,7 +46,7 @@ internal sealed class ClientParameters
         _defaults = _tracked.DefaultsFrom(serverParameters);
         for (var i = _ownCount - 1; i >= 0; i--)
         {
-            if (DefaultOf(_own![i].Key) == _own[i].Value)
+            if (DefaultOf(OwnAt(i).Key) == OwnAt(i).Value)
                 RemoveOwnAt(i);
         }
     }
@@ -64,18 +66,18 @@ internal sealed class ClientParameters
         }
         if (i >= 0)
         {
-            _own![i] = new(_own[i].Key, _tracked.Share(value));
+            SetOwnAt(i, new(OwnAt(i).Key, _tracked.Share(value)));
             return;
         }
-        if (_own is null || _ownCount == _own.Length)
-            Array.Resize(ref _own, _ownCount == 0 ? 1 : _ownCount * 2);
-        _own[_ownCount++] = new(name, _tracked.Share(value));
+        if (_ownCount > 0 && (_more is null || _ownCount - 1 == _more.Length))
+            Array.Resize(ref _more, _ownCount == 1 ? 1 : (_ownCount - 1) * 2);
+        SetOwnAt(_ownCount++, new(name, _tracked.Share(value)));
     }
 
     public string? Get(string name)
     {
         var i = IndexOfOwn(name);
-        return i >= 0 ? _own![i].Value : DefaultOf(name);
+        return i >= 0 ? OwnAt(i).Value : DefaultOf(name);
     }
 
     /// <summary>
@@ -122,12 +124,13 @@ internal sealed class ClientParameters
         foreach (var (name, value) in _defaults)
         {
             var i = IndexOfOwn(name);
-            SyncValue(server, name, i >= 0 ? _own![i].Value : value, ref sql, ref wanted);
+            SyncValue(server, name, i >= 0 ? OwnAt(i).Value : value, ref sql, ref wanted);
         }
         for (var i = 0; i < _ownCount; i++)
         {
-            if (IndexOfDefault(_own![i].Key) < 0)
-                SyncValue(server, _own[i].Key, _own[i].Value, ref sql, ref wanted);
+            var (ownName, ownValue) = OwnAt(i);
+            if (IndexOfDefault(ownName) < 0)
+                SyncValue(server, ownName, ownValue, ref sql, ref wanted);
         }
         if (_settings is not null)
         {
@@ -193,16 +196,26 @@ internal sealed class ClientParameters
     {
         for (var i = 0; i < _ownCount; i++)
         {
-            if (string.Equals(_own![i].Key, name, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(OwnAt(i).Key, name, StringComparison.OrdinalIgnoreCase))
                 return i;
         }
         return -1;
     }
 
+    private KeyValuePair<string, string> OwnAt(int i) => i == 0 ? _own0 : _more![i - 1];
+
+    private void SetOwnAt(int i, KeyValuePair<string, string> value)
+    {
+        if (i == 0)
+            _own0 = value;
+        else
+            _more![i - 1] = value;
+    }
+
     private void RemoveOwnAt(int i)
     {
         _ownCount--;
-        _own![i] = _own[_ownCount];
-        _own[_ownCount] = default;
+        SetOwnAt(i, OwnAt(_ownCount));
+        SetOwnAt(_ownCount, default);
     }
 }

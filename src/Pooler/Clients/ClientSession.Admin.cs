@@ -7,8 +7,13 @@ namespace Pooler.Clients;
 
 internal sealed partial class ClientSession
 {
-    private readonly DateTimeOffset _connectedAt = DateTimeOffset.UtcNow;
-    private DateTimeOffset? _waitingSince;
+    // UTC ticks rather than DateTimeOffset (16 bytes, 24 as nullable): both are read only by SHOW CLIENTS.
+    private readonly long _connectedAtTicks = DateTimeOffset.UtcNow.UtcTicks;
+    private long _waitingSinceTicks; // 0 while not queued for a server
+
+    private DateTimeOffset ConnectedAt => new(_connectedAtTicks, TimeSpan.Zero);
+
+    private DateTimeOffset? WaitingSince => _waitingSinceTicks == 0 ? null : new DateTimeOffset(_waitingSinceTicks, TimeSpan.Zero);
     private bool _loggedIn;
     private bool _isAdminConsole;
 
@@ -21,9 +26,10 @@ internal sealed partial class ClientSession
         var (localAddr, localPort) = Split(_conn.LocalEndPoint);
         // A cancel request connection is listed in the pool of the query it cancels, as PgBouncer lists it.
         var cancelling = _cancelTarget;
+        var waitingSince = WaitingSince;
         var state = cancelling is not null ? "active_cancel_req"
             : !_loggedIn ? "login"
-            : _waitingSince is not null ? "waiting"
+            : waitingSince is not null ? "waiting"
             : _server is not null ? "active"
             : "idle";
         return new ClientInfo
@@ -37,9 +43,9 @@ internal sealed partial class ClientSession
             Port = port,
             LocalAddr = localAddr,
             LocalPort = localPort,
-            ConnectTime = _connectedAt,
-            RequestTime = _waitingSince ?? _connectedAt,
-            WaitUs = _waitingSince is { } since && now > since ? (now - since).Ticks / TimeSpan.TicksPerMicrosecond : 0,
+            ConnectTime = ConnectedAt,
+            RequestTime = waitingSince ?? ConnectedAt,
+            WaitUs = waitingSince is { } since && now > since ? (now - since).Ticks / TimeSpan.TicksPerMicrosecond : 0,
             Link = _server?.Id,
             ApplicationName = Parameters.Get("application_name") ?? "",
             Tls = IsTls,

@@ -16,18 +16,21 @@ internal sealed partial class ClientSession
     /// <summary>Largest password / SASL message accepted, as PostgreSQL's PG_MAX_AUTH_TOKEN_LENGTH.</summary>
     private const int MaxAuthMessage = 65535;
 
-    private PassThroughCredential? _learnedCredential;
+    // TLS and auth facts, made on first use (Security): a plain trust login holds none.
+    private ClientSecurity? _security;
+
+    private ClientSecurity Security => _security ??= new ClientSecurity();
 
     /// <summary>True once the client connection runs over TLS; the TLS code sets it after the handshake. hostssl
     /// lines match only such connections, hostnossl lines only the others.</summary>
-    public bool IsTls { get; set; }
+    public bool IsTls => _security?.IsTls ?? false;
 
     /// <summary>The user name a verified TLS client certificate proves (its CN), set by the TLS code; null without one.</summary>
-    public string? CertificateUser { get; set; }
+    public string? CertificateUser => _security?.CertificateUser;
 
     /// <summary>tls-server-end-point hash of the pooler's certificate on a TLS connection, set by the TLS code: SCRAM
     /// then offers SCRAM-SHA-256-PLUS (channel binding). Null on plain connections.</summary>
-    public byte[]? ChannelBindingHash { get; set; }
+    public byte[]? ChannelBindingHash => _security?.ChannelBindingHash;
 
     /// <summary>The client's IP address; null for a Unix-socket client.</summary>
     private IPAddress? ClientAddress => (_conn.RemoteEndPoint as IPEndPoint)?.Address is { } a
@@ -209,7 +212,7 @@ internal sealed partial class ClientSession
         }
         if (!await Output.SendAsync(serverFinal, static (w, d) => BackendMessages.WriteAuthenticationSASLFinal(w, d)))
             return SessionEnd.ClientClosed;
-        SaslMechanism = scram.UsedChannelBinding ? ScramServer.MechanismPlus : ScramServer.Mechanism;
+        Security.SaslMechanism = scram.UsedChannelBinding ? ScramServer.MechanismPlus : ScramServer.Mechanism;
         // The keys log in to the server only when our verifier is the server's own (same salt and iterations).
         if (secret!.Kind == SecretKind.ScramSha256)
             RememberForServer(PassThroughCredential.FromKeys(scram.ClientKey!, scram.ServerKey!));
@@ -233,7 +236,7 @@ internal sealed partial class ClientSession
     {
         while (true)
         {
-            var read = await _input.ReadAsync();
+            var read = await Input.ReadAsync();
             if (_requestedEnd is { } requested)
                 return (requested, []);
             var buffer = read.Buffer;
@@ -242,7 +245,7 @@ internal sealed partial class ClientSession
             {
                 var code = frame.Code;
                 var body = frame.Body.ToArray();
-                _input.AdvanceTo(buffer.Start);
+                Input.AdvanceTo(buffer.Start);
                 if (code != (byte)FrontendMessageCode.PasswordMessage)
                 {
                     return (Fail(SessionEnd.ProtocolViolation, SqlState.ProtocolViolation,
@@ -252,10 +255,10 @@ internal sealed partial class ClientSession
             }
             if (status == FrameReadStatus.Error)
             {
-                _input.AdvanceTo(read.Buffer.Start);
+                Input.AdvanceTo(read.Buffer.Start);
                 return (Fail(SessionEnd.ProtocolViolation, error.SqlState, error.Message), []);
             }
-            _input.AdvanceTo(buffer.Start, buffer.End);
+            Input.AdvanceTo(buffer.Start, buffer.End);
             if (read.IsCompleted)
                 return (SessionEnd.ClientClosed, []);
         }
@@ -295,15 +298,19 @@ internal sealed partial class ClientSession
     }
 
     /// <summary>Keep what this login proved until the pool is known (<see cref="ApplyLearnedCredential"/>).</summary>
-    private void RememberForServer(PassThroughCredential credential) => _learnedCredential = credential;
+    private void RememberForServer(PassThroughCredential credential) => Security.LearnedCredential = credential;
 
     /// <summary>Once authenticated and routed: let the pool's server logins use what this login proved, when they
     /// log in as this very user (not a [databases] entry's forced user).</summary>
     private void ApplyLearnedCredential()
     {
-        if (_learnedCredential is { } credential && _route is { } route && route.Target.User == User)
+        if (_security is not { } security)
+            return;
+        if (security.LearnedCredential is { } credential && _route is { } route && route.Target.User == User)
             PassThroughCredential.Remember(route.Pool, credential);
-        _learnedCredential = null;
+        security.LearnedCredential = null;
+        if (security.IsEmpty)
+            _security = null;
     }
 
     private static bool FixedEquals(string a, string b) =>

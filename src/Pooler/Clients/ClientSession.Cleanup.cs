@@ -65,7 +65,7 @@ internal sealed partial class ClientSession
             // half-close, timer and wait for its EOF below (a wake-up and a timer per connection, measured with -C).
             // Disposing still sends whatever is queued for it first.
             await Output.WaitReadyAsync();
-            await _input.CompleteAsync();
+            await Input.CompleteAsync();
             await _conn.DisposeAsync();
             return;
         }
@@ -86,12 +86,12 @@ internal sealed partial class ClientSession
             using var timer = _rt.Engine.TimeProvider.CreateTimer(_ =>
             {
                 timedOut = true;
-                _input.CancelPendingRead();
+                Input.CancelPendingRead();
             }, null, TimeSpan.FromSeconds(5), Timeout.InfiniteTimeSpan);
             while (true)
             {
-                var read = await _input.ReadAsync();
-                _input.AdvanceTo(read.Buffer.End);
+                var read = await Input.ReadAsync();
+                Input.AdvanceTo(read.Buffer.End);
                 if (read.IsCompleted || (read.IsCanceled && timedOut))
                     break;
             }
@@ -102,7 +102,7 @@ internal sealed partial class ClientSession
         }
         try
         {
-            await _input.CompleteAsync();
+            await Input.CompleteAsync();
             await _conn.DisposeAsync();
         }
         catch (Exception ex)

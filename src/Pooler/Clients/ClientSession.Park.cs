@@ -27,6 +27,13 @@ internal sealed partial class ClientSession
         await EndAsync(end);
     }
 
-    /// <summary>Nothing to read now: wait without a suspended method; the connection's callback forwards again.</summary>
-    private void Park() => _conn.WaitReadable(s_resume, this);
+    /// <summary>
+    /// Nothing to read now: wait without a suspended method; the connection's callback forwards again. The scanner
+    /// goes back to the loop's pool unless a message is partly through (ClientSession.Transaction.cs).
+    /// </summary>
+    private void Park()
+    {
+        ReturnScanner(force: false);
+        _conn.WaitReadable(s_resume, this);
+    }
 }

@@ -11,26 +11,24 @@ namespace Pooler.Clients;
 
 internal sealed partial class ClientSession : ISessionStateOwner
 {
-    // Messages up to this size are held whole; larger ones are collected in _accumulated (bounded by max_packet_size)
+    // Messages up to this size are held whole; larger ones are collected in Accumulated (bounded by max_packet_size)
     // so that the pipe never holds more than its pause threshold, except Bind, whose head is renamed and rest streamed.
     private const int WholeLimit = 16 * 1024;
 
     private static readonly ReadOnlySequence<byte> s_noParameterTypes = new(new byte[2]);
 
-    // Both made on first use: most clients never name a portal, and an idle client holds neither.
-    private Dictionary<string, SqlCommand>? _portalCommands;
-    private ClientStatements? _statements;
-    private SqlCommand _unnamedCommand = SqlCommand.Other;
-    private byte[]? _accumulated;
-    private int _accumulatedLength;
+    // Made on first use (Prepared): an idle client, or one that sends only simple queries, holds none.
+    private ClientPreparedState? _prepared;
+
+    private ClientPreparedState Prepared => _prepared ??= new ClientPreparedState();
 
     /// <summary>Named prepared statements this client has (the pooler's record; 0 in session mode, where the server keeps them).</summary>
-    public int PreparedStatementCount => _statements?.Count ?? 0;
+    public int PreparedStatementCount => _prepared?.Statements?.Count ?? 0;
 
     /// <summary>Parse messages from this client (named and unnamed).</summary>
-    public long ParseCount { get; private set; }
+    public long ParseCount => _prepared?.ParseCount ?? 0;
 
-    public long BindCount { get; private set; }
+    public long BindCount => _prepared?.BindCount ?? 0;
 
     private bool TracksReplies => Mode != PoolMode.Session;
 
@@ -48,16 +46,10 @@ internal sealed partial class ClientSession : ISessionStateOwner
         + $"not supported in {mode} pooling mode', HINT = 'Use protocol-level prepared statements (the driver''s prepare), "
         + "which the pooler keeps per client, or session pooling mode.'; END$pooler$";
 
-    /// <summary>In transaction and statement mode, hold the messages that are rewritten or tracked whole.</summary>
-    private void ConfigureTracking()
-    {
-        if (!TracksReplies)
-            return;
-        _scanner.WholeCodes = MessageCodeSet.Of(FrontendMessageCode.Terminate, FrontendMessageCode.Parse, FrontendMessageCode.Bind,
-            FrontendMessageCode.Describe, FrontendMessageCode.Close, FrontendMessageCode.Query, FrontendMessageCode.Execute);
-        _scanner.MaxWholeBodyLength = WholeLimit;
-        _scanner.LargeMessageHeadLength = WholeLimit;
-    }
+    // In transaction and statement mode, the messages that are rewritten or tracked are held whole (RentScanner).
+    private static readonly MessageCodeSet s_trackedCodes = MessageCodeSet.Of(FrontendMessageCode.Terminate,
+        FrontendMessageCode.Parse, FrontendMessageCode.Bind, FrontendMessageCode.Describe, FrontendMessageCode.Close,
+        FrontendMessageCode.Query, FrontendMessageCode.Execute);
 
     /// <summary>
     /// Forward one scanned piece in tracking mode. True when handled here (rewritten, answered, collected or
@@ -74,17 +66,18 @@ internal sealed partial class ClientSession : ISessionStateOwner
             case ScanStatus.LargeMessageStart:
                 if (scan.Code == (byte)FrontendMessageCode.Bind && TryStreamLargeBind(scan, server))
                     return true;
-                _accumulated = new byte[FrameReader.HeaderLength + (long)scan.Length - 4];
-                scan.Bytes.CopyTo(_accumulated);
-                _accumulatedLength = (int)scan.Bytes.Length;
+                var held = Prepared;
+                held.Accumulated = new byte[FrameReader.HeaderLength + (long)scan.Length - 4];
+                scan.Bytes.CopyTo(held.Accumulated);
+                held.AccumulatedLength = (int)scan.Bytes.Length;
                 return true;
-            case ScanStatus.Forward when _accumulated is not null:
-                scan.Bytes.CopyTo(_accumulated.AsSpan(_accumulatedLength));
-                _accumulatedLength += (int)scan.Bytes.Length;
+            case ScanStatus.Forward when _prepared?.Accumulated is { } accumulated:
+                scan.Bytes.CopyTo(accumulated.AsSpan(_prepared.AccumulatedLength));
+                _prepared.AccumulatedLength += (int)scan.Bytes.Length;
                 if (scan.EndsMessage)
                 {
-                    var whole = new Frame(scan.Code, scan.Length, new ReadOnlySequence<byte>(_accumulated));
-                    _accumulated = null;
+                    var whole = new Frame(scan.Code, scan.Length, new ReadOnlySequence<byte>(accumulated));
+                    _prepared.Accumulated = null;
                     error = OnWholeMessage(whole, server);
                 }
                 return true;
@@ -154,12 +147,12 @@ internal sealed partial class ClientSession : ISessionStateOwner
                 if (close.Target == StatementTarget.Statement && close.NameBytes.Length > 0 && TracksStatements)
                 {
                     // The statement stays on the server for whoever prepares the same text next (LRU evicts it).
-                    _statements?.Remove(close.Name);
+                    _prepared?.Statements?.Remove(close.Name);
                     server.Expect(new ExpectedReply(ReplyKind.SynthesisedCloseComplete));
                     return null;
                 }
                 if (close.Target == StatementTarget.Portal)
-                    _portalCommands?.Remove(close.Name);
+                    _prepared?.PortalCommands?.Remove(close.Name);
                 Write(w, frame.Raw);
                 server.Expect(new ExpectedReply(ReplyKind.Close));
                 return null;
@@ -168,7 +161,7 @@ internal sealed partial class ClientSession : ISessionStateOwner
                 if (!er.TryReadTo(out ReadOnlySequence<byte> portalName, 0))
                     return "invalid Execute message";
                 Write(w, frame.Raw);
-                var command = _portalCommands is not { Count: > 0 } ? null : _portalCommands.GetValueOrDefault(Encoding.UTF8.GetString(portalName));
+                var command = _prepared?.PortalCommands is not { Count: > 0 } portals ? null : portals.GetValueOrDefault(Encoding.UTF8.GetString(portalName));
                 server.Expect(new ExpectedReply(ReplyKind.Execute) { Command = command, Client = this });
                 return null;
             case FrontendMessageCode.Query:
@@ -195,7 +188,8 @@ internal sealed partial class ClientSession : ISessionStateOwner
 
     private void OnParse(in ParseMessage parse, Frame frame, ServerConnection server)
     {
-        ParseCount++;
+        var state = Prepared;
+        state.ParseCount++;
         server.Pool.Stats.ClientParseCount++;
         var w = server.Output.Writer;
         var name = parse.StatementName;
@@ -210,18 +204,19 @@ internal sealed partial class ClientSession : ISessionStateOwner
                 Write(w, frame.Raw);
             server.CountParse();
             if (name.Length == 0)
-                _unnamedCommand = command;
+                state.UnnamedCommand = command;
             server.Expect(new ExpectedReply(ReplyKind.Parse));
             return;
         }
         var key = StatementKey.From(query, parse.ParameterTypes);
         if (key.Command.Kind == SqlCommandKind.Refused)
             key = new StatementKey(RefusalSql, s_noParameterTypes.ToArray());
-        (_statements ??= new ClientStatements()).Set(name, key);
+        var statements = state.Statements ??= new ClientStatements();
+        statements.Set(name, key);
         if (server.FindStatement(key) is not null)
             server.Expect(new ExpectedReply(ReplyKind.SynthesisedParseComplete));
         else
-            server.WriteParse(key, _rt.Options.MaxPreparedStatements, injected: false, _statements, name);
+            server.WriteParse(key, _rt.Options.MaxPreparedStatements, injected: false, statements, name);
     }
 
     /// <summary>
@@ -233,7 +228,7 @@ internal sealed partial class ClientSession : ISessionStateOwner
         key = null;
         if (name.Length == 0 || !TracksStatements)
             return name;
-        key = _statements?.Get(name);
+        key = _prepared?.Statements?.Get(name);
         if (key is null)
         {
             // The server answers "does not exist" with the client's own name; only a name shaped like the pooler's
@@ -248,13 +243,14 @@ internal sealed partial class ClientSession : ISessionStateOwner
 
     private void RecordBind(ServerConnection server, string portal, string statement, StatementKey? key)
     {
-        BindCount++;
+        var state = Prepared;
+        state.BindCount++;
         server.Pool.Stats.BindCount++;
-        var command = statement.Length == 0 ? _unnamedCommand : key?.Command ?? SqlCommand.Other;
+        var command = statement.Length == 0 ? state.UnnamedCommand : key?.Command ?? SqlCommand.Other;
         if (command.Kind == SqlCommandKind.Other)
-            _portalCommands?.Remove(portal);
+            state.PortalCommands?.Remove(portal);
         else
-            (_portalCommands ??= new(StringComparer.Ordinal))[portal] = command;
+            (state.PortalCommands ??= new(StringComparer.Ordinal))[portal] = command;
         server.Expect(new ExpectedReply(ReplyKind.Bind));
     }
 
@@ -278,8 +274,8 @@ internal sealed partial class ClientSession : ISessionStateOwner
 
     void ISessionStateOwner.OnStatementsDiscarded(bool discardAll)
     {
-        _statements?.Clear();
-        _portalCommands?.Clear();
+        _prepared?.Statements?.Clear();
+        _prepared?.PortalCommands?.Clear();
         if (discardAll)
             Parameters.ClearSessionSettings();
     }

@@ -24,28 +24,28 @@ internal sealed partial class ClientSession
             timeout > TimeSpan.Zero ? timeout : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         while (true)
         {
-            var read = await _input.ReadAsync();
+            var read = await Input.ReadAsync();
             if (_requestedEnd is { } requested)
                 return requested;
             var buffer = read.Buffer;
             var status = StartupFrameReader.TryRead(ref buffer, out var frame, out var error, _rt.Options.MaxStartupPacketSize);
             if (status == FrameReadStatus.NeedMoreData)
             {
-                _input.AdvanceTo(buffer.Start, buffer.End);
+                Input.AdvanceTo(buffer.Start, buffer.End);
                 if (read.IsCompleted)
                     return SessionEnd.ClientClosed;
                 continue;
             }
             if (status == FrameReadStatus.Error)
             {
-                _input.AdvanceTo(buffer.Start, buffer.End);
+                Input.AdvanceTo(buffer.Start, buffer.End);
                 return Fail(SessionEnd.ProtocolViolation, error.SqlState, error.Message);
             }
 
             switch (frame.Kind)
             {
                 case StartupFrameKind.SslRequest when !IsTls && ClientTls is { } tls:
-                    _input.AdvanceTo(buffer.Start);
+                    Input.AdvanceTo(buffer.Start);
                     // Bytes behind an SSLRequest were sent before encryption and may be injected (CVE-2021-23214).
                     if (!buffer.IsEmpty)
                         return Fail(SessionEnd.ProtocolViolation, SqlState.ProtocolViolation, "received unencrypted data after SSL request");
@@ -56,33 +56,33 @@ internal sealed partial class ClientSession
                     continue;
                 case StartupFrameKind.SslRequest:
                 case StartupFrameKind.GssEncRequest:
-                    _input.AdvanceTo(buffer.Start);
+                    Input.AdvanceTo(buffer.Start);
                     // 'N': no TLS here (client TLS off, a Unix socket, or already TLS) and never GSS encryption.
                     if (!await Output.SendAsync(0, static (w, _) => BackendMessages.WriteEncryptionResponse(w, accept: false)))
                         return SessionEnd.ClientClosed;
                     continue;
                 case StartupFrameKind.DirectTls when !IsTls && ClientTls is { } direct:
                     // Nothing consumed: the ClientHello is still in the pipe for the handshake to read.
-                    _input.AdvanceTo(buffer.Start);
+                    Input.AdvanceTo(buffer.Start);
                     if (await StartTlsAsync(direct, direct: true) is { } directEnd)
                         return directEnd;
                     continue;
                 case StartupFrameKind.CancelRequest:
                     CancelRequestMessage.TryParse(frame, out var cancel);
-                    _input.AdvanceTo(buffer.Start);
+                    Input.AdvanceTo(buffer.Start);
                     await HandleCancelRequestAsync(cancel);
                     return SessionEnd.CancelRequest;
                 case StartupFrameKind.StartupMessage when !IsTls && ClientTls is { RequiresTls: true }:
-                    _input.AdvanceTo(buffer.Start);
+                    Input.AdvanceTo(buffer.Start);
                     return Fail(SessionEnd.ProtocolViolation, SqlState.ProtocolViolation, "SSL required");
                 case StartupFrameKind.StartupMessage:
                     var parsed = StartupMessage.TryParse(frame, out var startup, out error);
-                    _input.AdvanceTo(buffer.Start);
+                    Input.AdvanceTo(buffer.Start);
                     if (!parsed)
                         return Fail(SessionEnd.ProtocolViolation, error.SqlState, error.Message);
                     return await LoginAsync(startup);
                 default:
-                    _input.AdvanceTo(buffer.Start);
+                    Input.AdvanceTo(buffer.Start);
                     return Fail(SessionEnd.ProtocolViolation, SqlState.ProtocolViolation, "direct TLS connections are not supported");
             }
         }
@@ -123,7 +123,7 @@ internal sealed partial class ClientSession
                 return Fail(SessionEnd.AuthFailed, SqlState.InvalidAuthorizationSpecification, "not allowed");
             }
             _isAdminConsole = _loggedIn = true;
-            return await new Admin.AdminConsole(_rt, _input, Output, User, $"{User}@{AddressText}", Log).RunAsync();
+            return await new Admin.AdminConsole(_rt, Input, Output, User, $"{User}@{AddressText}", Log).RunAsync();
         }
         if (_rt.Manager.IsDisabled(Database))
             return Fail(SessionEnd.UnknownDatabase, SqlState.CannotConnectNow, $"database \"{Database}\" is disabled");

@@ -17,7 +17,7 @@ internal sealed partial class ClientSession
 
     private DeadlineTimer? _clock;
     private ClientClock _clockKind;
-    private DateTimeOffset _clockStart;
+    private long _clockStartTicks; // UTC ticks, not a DateTimeOffset: 8 bytes less per session
     private bool _waitingForServer;
 
     /// <summary>
@@ -51,8 +51,9 @@ internal sealed partial class ClientSession
             _clock?.Clear();
             return;
         }
-        _clockStart = _rt.Engine.TimeProvider.GetUtcNow();
-        (_clock ??= new DeadlineTimer(_rt.Engine.TimeProvider, OnClientClock)).Set(_clockStart + limit);
+        var start = _rt.Engine.TimeProvider.GetUtcNow();
+        _clockStartTicks = start.UtcTicks;
+        (_clock ??= new DeadlineTimer(_rt.Engine.TimeProvider, OnClientClock)).Set(start + limit);
     }
 
     /// <summary>
@@ -97,7 +98,7 @@ internal sealed partial class ClientSession
         }
         if (kind == ClientClock.None)
             return;
-        var due = _clockStart + limit;
+        var due = new DateTimeOffset(_clockStartTicks, TimeSpan.Zero) + limit;
         if (_rt.Engine.TimeProvider.GetUtcNow() < due)
         {
             _clock!.Set(due);

@@ -11,10 +11,10 @@ namespace Pooler.Clients;
 internal sealed partial class ClientSession
 {
     /// <summary>"TLSv1.3/TLS_AES_256_GCM_SHA384" once the client speaks TLS (SHOW CLIENTS `tls` column); null before.</summary>
-    public string? TlsDescription { get; private set; }
+    public string? TlsDescription => _security?.TlsDescription;
 
     /// <summary>The SASL mechanism the client completed (SCRAM-SHA-256 or SCRAM-SHA-256-PLUS); null without SCRAM.</summary>
-    public string? SaslMechanism { get; private set; }
+    public string? SaslMechanism => _security?.SaslMechanism;
 
     /// <summary>Client TLS settings of the current snapshot; null when client_tls_sslmode is disable. Unix-socket
     /// clients never get TLS (as in PgBouncer and PostgreSQL: the socket is already local).</summary>
@@ -38,12 +38,12 @@ internal sealed partial class ClientSession
             return SessionEnd.ClientClosed;
         }
         _conn = tls;
-        _input = tls.Input;
-        Output = new GuardedOutput(tls.Output);
-        IsTls = true;
-        TlsDescription = tls.Description;
-        ChannelBindingHash = settings.ChannelBindingHash;
-        CertificateUser = TlsVerification.CommonName(tls.Ssl.RemoteCertificate);
+        Rebind(tls.Output);
+        var security = Security;
+        security.IsTls = true;
+        security.TlsDescription = tls.Description;
+        security.ChannelBindingHash = settings.ChannelBindingHash;
+        security.CertificateUser = TlsVerification.CommonName(tls.Ssl.RemoteCertificate);
         Log.Debug("TLS: {Tls:l}{Direct:l}{Cert:l}", tls.Description, direct ? " (direct)" : "",
             CertificateUser is null ? "" : $", client certificate CN={CertificateUser}");
         return null;

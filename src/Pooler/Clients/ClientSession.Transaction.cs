@@ -12,8 +12,14 @@ namespace Pooler.Clients;
 internal sealed partial class ClientSession
 {
     // Only Terminate is needed whole; every other message streams through in pieces (COPY, huge Bind). Transaction
-    // and statement mode also hold Parse/Bind/Describe/Close/Execute/Query whole to rewrite them (ConfigureTracking).
-    private readonly MessageScanner _scanner = new(MessageCodeSet.Of(FrontendMessageCode.Terminate), 0);
+    // and statement mode also hold Parse/Bind/Describe/Close/Execute/Query whole to rewrite them (s_trackedCodes).
+    private static readonly MessageCodeSet s_plainCodes = MessageCodeSet.Of(FrontendMessageCode.Terminate);
+
+    // Lent by the loop's pool while forwarding (RentScanner) and given back when the session parks between messages
+    // (ClientSession.Park.cs); kept while a message is only partly passed through.
+    private MessageScanner? _scanner;
+    // max_packet_size as it was at login, for every scanner this session rents.
+    private int _maxForwardBody;
 
     /// <summary>
     /// The forwarding loop: take a server when a message starts, write the bytes through, flush per read. Returns
@@ -27,12 +33,13 @@ internal sealed partial class ClientSession
         // The bytes left are part of a message, all examined: only new bytes can help. (A Pipe's TryRead would hand
         // the same bytes straight back; a read or a wait returns only once more arrive.)
         var needMore = false;
+        var scanner = _scanner ?? RentScanner();
         while (true)
         {
             if (!haveRead)
             {
                 ArmClientTimeouts();
-                if (needMore || !_input.TryRead(out read))
+                if (needMore || !Input.TryRead(out read))
                 {
                     if (_requestedEnd is { } ending)
                         return ending; // a cancel seen by the wait itself is not seen again by a read
@@ -49,7 +56,7 @@ internal sealed partial class ClientSession
             while (end is null)
             {
                 var messageStart = buffer.Start;
-                var scan = _scanner.Scan(ref buffer);
+                var scan = scanner.Scan(ref buffer);
                 if (scan.Status == ScanStatus.NeedMoreData)
                     break;
                 if (scan.Status == ScanStatus.Error)
@@ -71,15 +78,17 @@ internal sealed partial class ClientSession
                         {
                             // The pool is exhausted: hand this message back to the pipe, so that the client can be
                             // read (for its disconnect) while it waits; the bytes come back once a server is linked.
-                            _scanner.Reset();
+                            // The scanner, reset, holds nothing either: a queued client lends it back meanwhile.
+                            ReturnScanner(force: true);
                             if (written is not null)
                                 await written.Output.FlushAsync();
-                            _input.AdvanceTo(messageStart, read.Buffer.End);
-                            _waitingSince = DateTimeOffset.UtcNow;
+                            Input.AdvanceTo(messageStart, read.Buffer.End);
+                            _waitingSinceTicks = DateTimeOffset.UtcNow.UtcTicks;
                             var waited = await WaitForServerAsync(acquire);
-                            _waitingSince = null;
+                            _waitingSinceTicks = 0;
                             if (waited.End is { } waitEnd)
                                 return waitEnd;
+                            scanner = RentScanner();
                             read = waited.Read;
                             haveRead = true;
                             break;
@@ -115,7 +124,7 @@ internal sealed partial class ClientSession
             }
             if (haveRead)
                 continue;
-            _input.AdvanceTo(buffer.Start, buffer.End);
+            Input.AdvanceTo(buffer.Start, buffer.End);
             needMore = !buffer.IsEmpty;
             if (written is not null && !await written.Output.FlushAsync() && written == _server)
             {
@@ -131,6 +140,27 @@ internal sealed partial class ClientSession
             if (read.IsCompleted)
                 return SessionEnd.ClientClosed;
         }
+    }
+
+    /// <summary>A scanner from the loop's pool, set up for this session's pool mode (tracking holds more whole).</summary>
+    private MessageScanner RentScanner()
+    {
+        var scanner = _rt.ClientScanners.Rent();
+        var tracks = TracksReplies;
+        scanner.WholeCodes = tracks ? s_trackedCodes : s_plainCodes;
+        scanner.MaxWholeBodyLength = tracks ? WholeLimit : 0;
+        scanner.LargeMessageHeadLength = tracks ? WholeLimit : 0;
+        scanner.MaxForwardBodyLength = _maxForwardBody;
+        return _scanner = scanner;
+    }
+
+    /// <summary>Give the scanner back unless a message is partly passed through (its remaining bytes are state).</summary>
+    private void ReturnScanner(bool force)
+    {
+        if (_scanner is not { } scanner || (scanner.InMessage && !force))
+            return;
+        _scanner = null;
+        _rt.ClientScanners.Return(scanner);
     }
 
     /// <summary>Take a server from the pool (waiting FIFO if needed) and bring it to this client's parameters.</summary>

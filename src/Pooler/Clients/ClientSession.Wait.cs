@@ -38,7 +38,7 @@ internal sealed partial class ClientSession
         if (_rt.Log.IsEnabled(Serilog.Events.LogEventLevel.Debug))
             Log.Debug("waiting for a server ({Waiting} queued)", _route!.Pool.WaitingCount);
         var acquireTask = acquire.AsTask();
-        var readTask = _input.ReadAsync().AsTask();
+        var readTask = Input.ReadAsync().AsTask();
         while (true)
         {
             await Task.WhenAny(acquireTask, readTask);
@@ -55,7 +55,7 @@ internal sealed partial class ClientSession
                     Log.Information("client connection failed while waiting for a server; left the queue: {Reason}", ex.Message);
                     return (SessionEnd.ClientClosed, default);
                 }
-                _input.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                Input.AdvanceTo(read.Buffer.Start, read.Buffer.End);
                 if (_requestedEnd is { } requested)
                 {
                     LeaveQueue(acquireTask);
@@ -68,13 +68,13 @@ internal sealed partial class ClientSession
                     return (SessionEnd.ClientClosed, default);
                 }
                 // More pipelined bytes (a Sync after Bind/Execute): keep them unread and go on watching.
-                readTask = _input.ReadAsync().AsTask();
+                readTask = Input.ReadAsync().AsTask();
                 continue;
             }
 
             // The pool answered: stop the watch and take the client's bytes back.
             if (!readTask.IsCompleted)
-                _input.CancelPendingRead();
+                Input.CancelPendingRead();
             ReadResult back;
             try
             {
@@ -88,22 +88,22 @@ internal sealed partial class ClientSession
             }
             if (back.IsCompleted && _requestedEnd is null)
             {
-                _input.AdvanceTo(back.Buffer.Start, back.Buffer.End);
+                Input.AdvanceTo(back.Buffer.Start, back.Buffer.End);
                 GiveBack(acquireTask.Result);
                 Log.Information("client disconnected while waiting for a server; the server goes back unused");
                 return (SessionEnd.ClientClosed, default);
             }
             if (TakeServer(acquireTask.Result) is { } end)
             {
-                _input.AdvanceTo(back.Buffer.Start, back.Buffer.End);
+                Input.AdvanceTo(back.Buffer.Start, back.Buffer.End);
                 return (end, default);
             }
             if (_server is null)
             {
                 // The server died before it could be used: queue again, still watching.
-                _input.AdvanceTo(back.Buffer.Start, back.Buffer.End);
+                Input.AdvanceTo(back.Buffer.Start, back.Buffer.End);
                 acquireTask = _route!.Pool.AcquireAsync(WaitToken).AsTask();
-                readTask = _input.ReadAsync().AsTask();
+                readTask = Input.ReadAsync().AsTask();
                 continue;
             }
             await SyncParametersAsync();

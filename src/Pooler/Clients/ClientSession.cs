@@ -13,14 +13,13 @@ namespace Pooler.Clients;
 /// <summary>
 /// A client session. One read loop per client (RunAsync) drives it; the linked server's read loop forwards the
 /// responses (ServerConnection.Reader). Every ending goes through <see cref="SessionEnd"/> and one cleanup method.
-/// Loop-thread only.
+/// Loop-thread only. The session is its own <see cref="GuardedOutput"/> (to the client), to save an object per client.
 /// </summary>
-internal sealed partial class ClientSession : IServerOwner
+internal sealed partial class ClientSession : GuardedOutput, IServerOwner
 {
     private readonly PoolerRuntime _rt;
-    // Not readonly: after a TLS handshake both become the plaintext side of the TlsConnection (ClientSession.Tls.cs).
+    // Not readonly: after a TLS handshake it becomes the plaintext side of the TlsConnection (ClientSession.Tls.cs).
     private IoConnection _conn;
-    private PipeReader _input;
     private SessionEnd? _requestedEnd;
     private PoolError? _endError;
     private ServerConnection? _server;
@@ -28,12 +27,10 @@ internal sealed partial class ClientSession : IServerOwner
     private bool _admitted;
     private bool _keyRegistered;
 
-    public ClientSession(PoolerRuntime rt, IoConnection conn)
+    public ClientSession(PoolerRuntime rt, IoConnection conn) : base(conn.Output)
     {
         _rt = rt;
         _conn = conn;
-        _input = conn.Input;
-        Output = new GuardedOutput(conn.Output);
         Id = rt.NextClientId();
         Parameters = new ClientParameters(rt.Options.TrackExtraParameters);
     }
@@ -50,7 +47,11 @@ internal sealed partial class ClientSession : IServerOwner
 
     public ILogger Log => _log ??= _rt.Log.ForContext("Conn", Name);
 
-    public GuardedOutput Output { get; private set; }
+    /// <summary>What goes to the client: this session itself (GuardedOutput's remarks say why).</summary>
+    public GuardedOutput Output => this;
+
+    // The connection's input, read through each time rather than kept: 8 bytes per client.
+    private PipeReader Input => _conn.Input;
 
     public CancelKey CancelKey { get; private set; }
 
@@ -84,14 +85,14 @@ internal sealed partial class ClientSession : IServerOwner
             await EndAsync(failed);
             return;
         }
-        _scanner.MaxForwardBodyLength = _rt.Options.MaxPacketSize - 4;
-        ConfigureTracking();
+        _maxForwardBody = _rt.Options.MaxPacketSize - 4;
         _ = ForwardAsync();
     }
 
     /// <summary>The end of every session: cleanup, then it leaves the runtime's list.</summary>
     private async ValueTask EndAsync(SessionEnd end)
     {
+        ReturnScanner(force: true);
         await CleanupAsync(end);
         _rt.RemoveSession(this);
     }
@@ -101,7 +102,7 @@ internal sealed partial class ClientSession : IServerOwner
     {
         _requestedEnd ??= end;
         _endError ??= error;
-        _input.CancelPendingRead();
+        Input.CancelPendingRead();
     }
 
     void IServerOwner.OnParameterStatus(string name, string value) => Parameters.Set(name, value);

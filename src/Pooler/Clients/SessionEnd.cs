@@ -1,7 +1,8 @@
 // Why a client session ended; one value handled by one cleanup method (ClientSession.Cleanup.cs).
 namespace Pooler.Clients;
 
-internal enum SessionEnd
+// byte-sized: the session's SessionEnd? field then takes 2 bytes instead of 8 on every client.
+internal enum SessionEnd : byte
 {
     /// <summary>Terminate, or EOF between messages.</summary>
     ClientClosed,

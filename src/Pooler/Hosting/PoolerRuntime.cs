@@ -51,6 +51,9 @@ internal sealed partial class PoolerRuntime
 
     public CancelRegistry Cancels { get; }
 
+    /// <summary>Scanners of client messages, lent to sessions while they forward (ClientSession.Park.cs).</summary>
+    public ScannerPool ClientScanners { get; } = new();
+
     /// <summary>Client authentication: auth_file, hba rules, auth_query cache, failed-login back-off, admin roles.
     /// The reload code calls <c>Auth.Reload(config)</c> with the new snapshot.</summary>
     public Auth.AuthService Auth { get; }

@@ -8,11 +8,23 @@ namespace Pooler.Servers;
 /// PipeWriter forbids writing while a flush is pending. Everything runs on one loop thread, so taking turns only
 /// needs "wait until no flush is pending, then write and flush without awaiting in between".
 /// </summary>
-internal sealed class GuardedOutput(PipeWriter writer)
+/// <remarks>
+/// Not sealed: ClientSession derives from it (its Output is itself), because a separate object per client costs
+/// 32 bytes for every idle connection.
+/// </remarks>
+internal class GuardedOutput(PipeWriter writer)
 {
     private Task<FlushResult>? _pending;
 
-    public PipeWriter Writer { get; } = writer;
+    public PipeWriter Writer { get; private set; } = writer;
+
+    /// <summary>Write to <paramref name="writer"/> from now on, as a new GuardedOutput over it would (no flush of the
+    /// old writer is waited for).</summary>
+    protected void Rebind(PipeWriter writer)
+    {
+        Writer = writer;
+        _pending = null;
+    }
 
     public bool IsReady => _pending is null || _pending.IsCompleted;
 
