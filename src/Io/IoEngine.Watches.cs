@@ -15,7 +15,7 @@ public abstract partial class IoEngine
     {
         // The runtime's signal thread catches the signal; we only forward it into the loop. (signalfd would need
         // the signal blocked in every thread, which the runtime's own threads do not do.)
-        var registration = PosixSignalRegistration.Create(signal, context =>
+        var registration = Signals.Register(signal, context =>
         {
             context.Cancel = true;
             Post(static h => ((Action)h!)(), handler);

@@ -75,7 +75,7 @@ public sealed class BenchCommand : ICommand
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
         // The first Ctrl-C stops the run and prints the report; the handler keeps the default (kill) away meanwhile.
-        using var sigint = context.HandleSignals ? PosixSignalRegistration.Create(PosixSignal.SIGINT, c =>
+        using var sigint = context.HandleSignals ? Io.Signals.Register(PosixSignal.SIGINT, c =>
         {
             c.Cancel = true;
             stop.Cancel();

@@ -104,7 +104,7 @@ public sealed class RunCommand : ICommand
     }
 
     private static PosixSignalRegistration Register(PosixSignal signal, CancellationTokenSource stop) =>
-        PosixSignalRegistration.Create(signal, ctx =>
+        Io.Signals.Register(signal, ctx =>
         {
             // The first signal asks for a clean stop; a second SIGINT keeps the default action (terminate),
             // the usual way out of a stop that hangs.

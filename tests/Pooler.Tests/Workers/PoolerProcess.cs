@@ -59,14 +59,20 @@ internal sealed partial class PoolerProcess : IAsyncDisposable
 
     /// <param name="env">Extra environment for the supervisor (workers inherit it), e.g. test hooks.</param>
     /// <param name="waitFor">The workers that must be running before this returns (default: all).</param>
+    /// <param name="ignoredSignals">Signals the pooler inherits as ignored (`sh` trap names, e.g. "INT HUP"), as a
+    /// background job of a script or a `nohup` start leaves them.</param>
     public static async Task<PoolerProcess> StartAsync(PostgresServer pg, int workers = 2, int poolSize = 10, string extra = "",
-        string authType = "trust", IReadOnlyDictionary<string, string>? env = null, IReadOnlyList<int>? waitFor = null)
+        string authType = "trust", IReadOnlyDictionary<string, string>? env = null, IReadOnlyList<int>? waitFor = null,
+        string? ignoredSignals = null)
     {
         var dir = Directory.CreateTempSubdirectory("pooler-workers-").FullName;
         var port = FreePort.Next();
         var config = Path.Combine(dir, "pooler.toml");
         await File.WriteAllTextAsync(config, Toml(pg, port, workers, poolSize, extra, authType));
-        var psi = ProcessRunner.CreateStartInfo("dotnet", [PoolerDll, "run", "-c", config]);
+        // exec keeps the pid, so Pid and signals still reach the supervisor itself.
+        var psi = ignoredSignals is null
+            ? ProcessRunner.CreateStartInfo("dotnet", [PoolerDll, "run", "-c", config])
+            : ProcessRunner.CreateStartInfo("sh", ["-c", $"trap '' {ignoredSignals}; exec \"$@\"", "sh", "dotnet", PoolerDll, "run", "-c", config]);
         foreach (var (name, value) in env ?? new Dictionary<string, string>())
             psi.Environment[name] = value;
         var process = Process.Start(psi)!;

@@ -84,6 +84,23 @@ public sealed class WorkerSupervisionTests(PostgresFixture fixture, ITestOutputH
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task Workers2_StartedWithSigintAndSighupIgnored_SighupReloadsAndSigintStopsTree()
+    {
+        // As `pooler run &` from a script (SIGINT ignored) or under nohup (SIGHUP ignored) would start it.
+        await using var pooler = await PoolerProcess.StartAsync(Pg, workers: 2, poolSize: 5, ignoredSignals: "INT HUP");
+        var pids = new[] { await pooler.WorkerRunningAsync(0), await pooler.WorkerRunningAsync(1) };
+
+        await PoolerProcess.SignalAsync(pooler.Pid, "HUP");
+        await pooler.WaitForLineAsync(@"reload: configuration .* sent to 2 worker", TimeSpan.FromSeconds(15));
+        var clock = Stopwatch.StartNew();
+        await PoolerProcess.SignalAsync(pooler.Pid, "INT");
+        await pooler.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15));
+        output.WriteLine($"supervisor exited {clock.ElapsedMilliseconds} ms after SIGINT (code {pooler.Process.ExitCode})");
+        Assert.Equal(0, pooler.Process.ExitCode);
+        Assert.False(pids.Any(PoolerProcess.IsAlive), "a worker outlived the supervisor");
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task Workers2_LogLines_NameTheWorkerAfterTheConnectionId()
     {
         await using var pooler = await PoolerProcess.StartAsync(Pg, workers: 2, poolSize: 5);
