@@ -1,6 +1,7 @@
 // Signals, parent-death watches, fd channels and bare fds on their way to another process: things the loop waits on
 // or the pooler handles outside pipes.
 using System.Runtime.InteropServices;
+using System.Net;
 using Pooler.Io.Interop;
 
 namespace Pooler.Io;
@@ -68,6 +69,52 @@ public abstract partial class IoEngine
 
     /// <summary>Closes an fd obtained from DetachFd or FdChannel once it has been passed on.</summary>
     public static void CloseFd(int fd) => Libc.Close(fd);
+
+    /// <summary>A second fd for the same open socket (close-on-exec), so that two owners can close theirs apart.</summary>
+    public static int DupFd(int fd)
+    {
+        var r = Libc.DupCloexec(fd);
+        r.ThrowOnError("fcntl(F_DUPFD_CLOEXEC)");
+        return r.IntValue;
+    }
+
+    /// <summary>
+    /// A bare non-blocking TCP listening socket with SO_REUSEPORT (and SO_REUSEADDR) on <paramref name="endPoint"/>,
+    /// watched by nothing: several of them bound to one address form a group among which the kernel spreads new
+    /// connections, so each worker process can accept from its own (see <see cref="AdoptListener"/>). With
+    /// <paramref name="deferAcceptSeconds"/> &gt; 0 also TCP_DEFER_ACCEPT (see <see cref="IoListener.TrySetDeferAccept"/>).
+    /// Returns the fd and the bound address (the real port for port 0). Throws IOException when the system refuses.
+    /// </summary>
+    public static int OpenReusePortListener(IPEndPoint endPoint, int backlog, int deferAcceptSeconds, out IPEndPoint bound)
+    {
+        var created = Sockets.CreateStream(endPoint);
+        created.ThrowOnError("socket");
+        var fd = created.IntValue;
+        try
+        {
+            Sockets.SetIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, 1).ThrowOnError("setsockopt(SO_REUSEADDR)");
+            Sockets.SetIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEPORT, 1).ThrowOnError("setsockopt(SO_REUSEPORT)");
+            Sockets.Bind(fd, endPoint).ThrowOnError($"bind({endPoint})");
+            Sockets.Listen(fd, backlog).ThrowOnError("listen");
+            if (deferAcceptSeconds > 0)
+                Sockets.SetIntOption(fd, Sockets.IPPROTO_TCP, Sockets.TCP_DEFER_ACCEPT, deferAcceptSeconds).ThrowOnError("setsockopt(TCP_DEFER_ACCEPT)");
+            bound = Sockets.LocalEndPoint(fd, endPoint) as IPEndPoint ?? endPoint;
+            return fd;
+        }
+        catch
+        {
+            Libc.Close(fd);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Takes ownership of a listening socket fd made elsewhere (another process's <see cref="OpenReusePortListener"/>,
+    /// received over an <see cref="FdChannel"/>): accepts as <see cref="Listen"/>'s listener does; disposing it closes
+    /// this fd only. Loop thread or not. The portable backend cannot (NotSupportedException).
+    /// </summary>
+    public virtual IoListener AdoptListener(int fd) =>
+        throw new NotSupportedException($"the {BackendName} backend cannot adopt a listening socket");
 
     /// <summary>
     /// One recv(2) on a non-blocking fd that no engine watches (from <see cref="IoListener.AcceptFdAsync"/>):

@@ -117,6 +117,14 @@ internal abstract partial class ReactorEngine : IoEngine
         return ConnectCoreAsync(endPoint, timeout, ct);
     }
 
+    public override IoListener AdoptListener(int fd)
+    {
+        Libc.SetNonBlocking(fd, true).ThrowOnError("fcntl(O_NONBLOCK)");
+        Sockets.GetIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_DOMAIN, out int family).ThrowOnError("getsockopt(SO_DOMAIN)");
+        var template = Template(family);
+        return new FdListener(this, fd, Sockets.LocalEndPoint(fd, template) ?? template);
+    }
+
     public override IoConnection Adopt(int fd, ReadOnlyMemory<byte> alreadyRead = default)
     {
         Libc.SetNonBlocking(fd, true).ThrowOnError("fcntl(O_NONBLOCK)");

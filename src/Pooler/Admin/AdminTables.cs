@@ -256,9 +256,9 @@ internal static class AdminTables
 
     public static AdminTable Workers(AdminSnapshot s)
     {
-        var t = new AdminTable("id:i", "pid:i", "alive:i", "restarts:i", "clients:i", "servers:i");
+        var t = new AdminTable("id:i", "pid:i", "alive:i", "restarts:i", "clients:i", "servers:i", "accepted:i", "handed:i");
         foreach (var w in s.Workers)
-            t.Add(w.Id, w.Pid, w.Alive, w.Restarts, w.Clients, w.Servers);
+            t.Add(w.Id, w.Pid, w.Alive, w.Restarts, w.Clients, w.Servers, w.Accepted, w.Handed);
         return t;
     }
 }

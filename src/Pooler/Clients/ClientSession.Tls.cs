@@ -1,9 +1,5 @@
-// TLS toward the client: the handshake after 'S' or for direct TLS, the TLS state that auth and SHOW read, and
-// CancelRequests that arrive inside TLS at the wrong worker.
-using System.Net;
-using System.Net.Sockets;
+// TLS toward the client: the handshake after 'S' or for direct TLS, and the TLS state that auth and SHOW read.
 using Pooler.Protocol;
-using Pooler.Servers;
 using Pooler.Tls;
 
 namespace Pooler.Clients;
@@ -47,38 +43,5 @@ internal sealed partial class ClientSession
         Log.Debug("TLS: {Tls:l}{Direct:l}{Cert:l}", tls.Description, direct ? " (direct)" : "",
             CertificateUser is null ? "" : $", client certificate CN={CertificateUser}");
         return null;
-    }
-
-    /// <summary>
-    /// With workers, the supervisor routes a CancelRequest by the worker id in its key, but one sent inside TLS (as
-    /// Npgsql and libpq 17 do) is opaque to it, so the SSLRequest went to any worker. When the key names another
-    /// worker, pass the request on in plain text through the pooler's own listener: the supervisor then routes it.
-    /// Only the owning worker can match the key, so a request cannot bounce back here.
-    /// </summary>
-    private bool ForwardTlsCancel(CancelRequestMessage request)
-    {
-        if (!IsTls || _rt.Options.Workers <= 0 || (request.ProcessId & 0xFF) == _rt.WorkerId || SelfEndPoint() is not { } self)
-            return false;
-        Log.Debug("cancel request over TLS for worker {Worker}: passed on through {EndPoint}", request.ProcessId & 0xFF, self);
-        _ = CancelSender.SendAsync(_rt.Engine, self, new BackendKeyDataMessage(request.ProcessId, request.SecretKey), Log);
-        return true;
-    }
-
-    /// <summary>The pooler's own listener as seen from this host: its Unix socket, else the first TCP address
-    /// (a wildcard address reached through loopback).</summary>
-    private EndPoint? SelfEndPoint()
-    {
-        var o = _rt.Options;
-        if (!string.IsNullOrEmpty(o.UnixSocketDir) && o.UnixSocketPath is { } path)
-            return new UnixDomainSocketEndPoint(path);
-        if (o.ListenAddr.Count == 0)
-            return null;
-        var address = o.ListenAddr[0] switch
-        {
-            "*" or "0.0.0.0" => IPAddress.Loopback,
-            "::" => IPAddress.IPv6Loopback,
-            var a => IPAddress.TryParse(a, out var ip) ? ip : IPAddress.Loopback,
-        };
-        return new IPEndPoint(address, o.ListenPort);
     }
 }

@@ -28,6 +28,14 @@ public sealed record PoolerOptions
     /// Default: the number of CPUs.</summary>
     public int Workers { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>workers_accept (ours, workers &gt; 0): each worker accepts TCP clients itself from its own SO_REUSEPORT
+    /// socket on every listen address (the supervisor creates them and keeps them open, and accepts from a worker's
+    /// socket while that worker is down or starting), so a new connection costs no hop through the supervisor; the
+    /// kernel spreads clients over the workers by address hash. false: the supervisor accepts every client and
+    /// routes it to the worker already serving its pool. The Unix socket always goes through the supervisor.
+    /// Ignored with ev_backend = portable. Default: true.</summary>
+    public bool WorkersAccept { get; init; } = true;
+
     /// <summary>ev_backend (ours): event backend. Default: auto (io_uring, then epoll, then portable).</summary>
     public EventBackendKind EvBackend { get; init; } = EventBackendKind.Auto;
 

@@ -97,11 +97,12 @@ public static class PoolerHost
         return instance;
     }
 
-    /// <summary>Loop thread: bind every listen_addr and the Unix socket (if unix_socket_dir is set).</summary>
-    internal static IEnumerable<IoListener> OpenListeners(IoEngine engine, PoolerOptions options, ILogger log)
+    /// <summary>Loop thread: bind every listen_addr (unless <paramref name="tcp"/> is false: the workers accept TCP
+    /// clients themselves) and the Unix socket (if unix_socket_dir is set).</summary>
+    internal static IEnumerable<IoListener> OpenListeners(IoEngine engine, PoolerOptions options, ILogger log, bool tcp = true)
     {
         var listeners = new List<IoListener>();
-        foreach (var endPoint in ListenEndPoints(options))
+        foreach (var endPoint in tcp ? ListenEndPoints(options) : [])
         {
             var listener = engine.Listen(endPoint);
             listeners.Add(listener);
@@ -129,7 +130,7 @@ public static class PoolerHost
         _ => EvBackend.Auto,
     };
 
-    private static IEnumerable<EndPoint> ListenEndPoints(PoolerOptions options)
+    internal static IEnumerable<EndPoint> ListenEndPoints(PoolerOptions options)
     {
         foreach (var addr in options.ListenAddr)
         {

@@ -27,15 +27,20 @@ internal sealed partial class PoolerInstance : IAsyncDisposable
 
     public IReadOnlyList<EndPoint> EndPoints => _listeners.Select(l => l.LocalEndPoint).ToList();
 
-    /// <summary>Loop thread: start accepting on <paramref name="listener"/>.</summary>
-    internal void AddListener(IoListener listener)
+    /// <summary>Loop thread: start accepting on <paramref name="listener"/>; <paramref name="accepted"/> runs for each
+    /// client before its session starts.</summary>
+    internal void AddListener(IoListener listener, Action? accepted = null)
     {
         _listeners.Add(listener);
-        _acceptLoops.Add(AcceptLoopAsync(listener));
+        _acceptLoops.Add(AcceptLoopAsync(listener, accepted));
     }
 
-    private Task AcceptLoopAsync(IoListener listener) =>
-        ClientAcceptLoop.RunAsync(listener, _log, () => Runtime.ShuttingDown, conn => _ = new ClientSession(Runtime, conn).RunAsync());
+    private Task AcceptLoopAsync(IoListener listener, Action? accepted) =>
+        ClientAcceptLoop.RunAsync(listener, _log, () => Runtime.ShuttingDown || Runtime.Draining, conn =>
+        {
+            accepted?.Invoke();
+            _ = new ClientSession(Runtime, conn).RunAsync();
+        });
 
     /// <summary>
     /// Stop: close the listeners, end every session with 57P01 (servers are released and closed with Terminate),

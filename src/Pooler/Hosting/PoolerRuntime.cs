@@ -85,6 +85,10 @@ internal sealed partial class PoolerRuntime
             _allSessionsEnded.TrySetResult();
     }
 
+    /// <summary>Workers: passes a CancelRequest whose key names another worker (process id, secret) to the supervisor,
+    /// which forwards it to that worker. Null in one process.</summary>
+    public Action<int, byte[]>? CancelElsewhere { get; set; }
+
     /// <summary>Called after each session ended (a worker counts them in shared memory for the supervisor).</summary>
     public Action? SessionEnded { get; set; }
 

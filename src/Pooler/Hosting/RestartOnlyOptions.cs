@@ -20,6 +20,7 @@ internal static class RestartOnlyOptions
         Check("unix_socket_dir", old.UnixSocketDir == now.UnixSocketDir);
         Check("unix_socket_mode", old.UnixSocketMode == now.UnixSocketMode);
         Check("workers", old.Workers == now.Workers);
+        Check("workers_accept", old.WorkersAccept == now.WorkersAccept);
         Check("ev_backend", old.EvBackend == now.EvBackend);
         Check("logfile", old.LogFile == now.LogFile);
         Check("log_level", old.LogLevel == now.LogLevel);
@@ -41,6 +42,7 @@ internal static class RestartOnlyOptions
         UnixSocketDir = old.UnixSocketDir,
         UnixSocketMode = old.UnixSocketMode,
         Workers = old.Workers,
+        WorkersAccept = old.WorkersAccept,
         EvBackend = old.EvBackend,
         LogFile = old.LogFile,
         LogLevel = old.LogLevel,

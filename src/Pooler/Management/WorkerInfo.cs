@@ -9,4 +9,10 @@ internal sealed record WorkerInfo
     public int Restarts { get; init; }
     public int Clients { get; init; }
     public int Servers { get; init; }
+
+    /// <summary>Clients this process accepted from its own listening sockets (workers_accept) since it started.</summary>
+    public int Accepted { get; init; }
+
+    /// <summary>Clients the supervisor accepted and passed to this process since it started.</summary>
+    public int Handed { get; init; }
 }

@@ -3,8 +3,8 @@
 namespace Pooler.Shared;
 
 /// <summary>
-/// Layout of the region the supervisor creates and every worker maps. Header (64 bytes), then one 16-byte row per
-/// worker (pid, generation, sessions ended, statistics rows in use), then a fixed open-addressing table of counter
+/// Layout of the region the supervisor creates and every worker maps. Header (64 bytes), then one 32-byte row per
+/// worker (pid, generation, sessions ended, statistics rows in use, clients it accepted itself), then a fixed open-addressing table of counter
 /// entries. An entry is a 64-bit key hash (0 = free, claimed by compare-and-swap), the total (taken by CAS against a
 /// limit), a 64-bit mask of workers waiting for the entry to drop below its limit, a 64-bit mask of "hungry" workers
 /// (clients of theirs wait for a slot of this pool: what fair shares are computed over), one count per worker (the
@@ -17,7 +17,7 @@ namespace Pooler.Shared;
 internal static class SharedLayout
 {
     public const int Magic = 0x504F4F4C; // "POOL"
-    public const int Version = 3;
+    public const int Version = 4;
 
     /// <summary>Workers the region has rows for (the wake-up mask is 64 bits).</summary>
     public const int MaxWorkers = 64;
@@ -25,7 +25,7 @@ internal static class SharedLayout
     public const int Capacity = 4096;
 
     public const int HeaderSize = 64;
-    public const int WorkerRowSize = 16;
+    public const int WorkerRowSize = 32;
     public const int WorkersOffset = HeaderSize;
 
     public const int EntryHashOffset = 0;

@@ -266,8 +266,18 @@ internal sealed class SharedState : IDisposable
 
     public int EndedOf(int worker) => Volatile.Read(ref _region.Int32At(SharedLayout.WorkerRow(worker) + 8));
 
-    /// <summary>Supervisor, before (re)starting a worker: its session count starts from zero.</summary>
-    public void ResetEnded(int worker) => Volatile.Write(ref _region.Int32At(SharedLayout.WorkerRow(worker) + 8), 0);
+    /// <summary>Worker: it accepted a client itself (workers_accept; the supervisor's load figure adds these to the
+    /// clients it handed over).</summary>
+    public void AddAccepted(int worker) => Interlocked.Increment(ref _region.Int32At(SharedLayout.WorkerRow(worker) + 16));
+
+    public int AcceptedOf(int worker) => Volatile.Read(ref _region.Int32At(SharedLayout.WorkerRow(worker) + 16));
+
+    /// <summary>Supervisor, before (re)starting a worker: its session counts start from zero.</summary>
+    public void ResetEnded(int worker)
+    {
+        Volatile.Write(ref _region.Int32At(SharedLayout.WorkerRow(worker) + 8), 0);
+        Volatile.Write(ref _region.Int32At(SharedLayout.WorkerRow(worker) + 16), 0);
+    }
 
     public int PidOf(int worker) => Volatile.Read(ref _region.Int32At(SharedLayout.WorkerRow(worker)));
 

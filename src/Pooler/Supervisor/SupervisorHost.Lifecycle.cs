@@ -54,6 +54,7 @@ internal sealed partial class SupervisorHost
                 _stopping = true;
                 foreach (var listener in _listeners)
                     listener.Dispose();
+                CloseWorkerSockets();
                 foreach (var worker in _workers)
                 {
                     if (worker.Alive)

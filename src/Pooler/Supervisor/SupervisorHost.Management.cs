@@ -102,6 +102,8 @@ internal sealed partial class SupervisorHost
                 Restarts = Math.Max(0, w.Starts - 1),
                 Clients = reported.GetValueOrDefault(w.Id)?.Clients ?? 0,
                 Servers = reported.GetValueOrDefault(w.Id)?.Servers ?? 0,
+                Accepted = w.Alive ? _shared.AcceptedOf(w.Id) : 0,
+                Handed = w.Alive ? w.Handed : 0,
             }).ToList();
             return Task.FromResult(merged with { StartedAt = _startedAt, Workers = workers });
         });

@@ -84,9 +84,11 @@ internal sealed partial class SupervisorHost
         _engine.Start();
         await _engine.RunAsync(() =>
         {
+            if (WorkersAccept)
+                OpenWorkerSockets();
             foreach (var worker in _workers)
                 StartWorker(worker);
-            foreach (var listener in PoolerHost.OpenListeners(_engine, _config.Pooler, _log))
+            foreach (var listener in PoolerHost.OpenListeners(_engine, _config.Pooler, _log, tcp: !WorkersAccept))
             {
                 _listeners.Add(listener);
                 _acceptLoops.Add(AcceptLoopAsync(listener));
@@ -111,6 +113,7 @@ internal sealed partial class SupervisorHost
             worker.Handed = 0;
             worker.Start(_engine, fd => ArgsFor(worker.Id, fd));
             SendManagedState(worker);
+            PassWorkerSockets(worker);
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or IOException)
         {
@@ -160,6 +163,7 @@ internal sealed partial class SupervisorHost
             {
                 case WorkerMessage.Ready:
                     worker.Ready = true;
+                    StopStandIn(worker.Id);
                     _log.Information("worker {Id} is ready for clients", worker.Id);
                     break;
                 case WorkerMessage.Wake when payload.Length >= 9:
@@ -167,6 +171,9 @@ internal sealed partial class SupervisorHost
                     break;
                 case WorkerMessage.Evict when payload.Length >= 9:
                     Forward(BitConverter.ToInt64(payload.Span[1..9]), WorkerMessage.Evict, payload[9..]);
+                    break;
+                case WorkerMessage.Cancel when payload.Length >= 5:
+                    ForwardCancel(payload[1..]);
                     break;
                 case WorkerMessage.ReloadAll:
                     _ = ReloadAsync();
@@ -247,6 +254,7 @@ internal sealed partial class SupervisorHost
         _shared.SetWorker(worker.Id, 0);
         if (wake != 0)
             Forward(wake, WorkerMessage.Wake, default);
+        StartStandIn(worker.Id); // its socket keeps receiving clients: accept them here until it is back
         if (_stopping)
         {
             _log.Information("worker {Id} exited ({Code})", worker.Id, exitCode);
@@ -278,7 +286,7 @@ internal sealed partial class SupervisorHost
         for (var i = 0; i < loads.Length; i++)
         {
             var w = _workers[i];
-            loads[i] = w.Alive && (w.Ready || !anyReady) ? Math.Max(0, w.Handed - _shared.EndedOf(i)) : -1;
+            loads[i] = w.Alive && (w.Ready || !anyReady) ? Math.Max(0, w.Handed + _shared.AcceptedOf(i) - _shared.EndedOf(i)) : -1;
         }
         return loads;
     }

@@ -20,6 +20,7 @@ internal sealed class WorkerHost
     private readonly ILogger _log;
     private readonly TaskCompletionSource<bool> _stop = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private PoolerInstance? _instance;
+    private SharedState? _shared;
     private WorkerLink? _link;
     private WorkerAdminBackend? _admin;
 
@@ -51,6 +52,14 @@ internal sealed class WorkerHost
         var runtime = new PoolerRuntime(engine, config, _log, _args.Id, authFileSecret: null, counters,
             statsFactory: key => StatsOf(stats, key));
         runtime.SessionEnded = () => shared.AddEnded(_args.Id);
+        runtime.CancelElsewhere = (processId, secret) =>
+        {
+            var payload = new byte[4 + secret.Length];
+            BitConverter.TryWriteBytes(payload, processId);
+            secret.CopyTo(payload, 4);
+            _ = link.SendAsync(WorkerMessage.Cancel, payload);
+        };
+        _shared = shared;
         var local = new Management.LocalAdminBackend(runtime)
         {
             // RELOAD and SHUTDOWN from an admin client act on the whole tree: the supervisor does them.
@@ -158,6 +167,12 @@ internal sealed class WorkerHost
             case WorkerMessage.Client when fd >= 0:
                 instance.AdoptClient(fd, payload);
                 return;
+            case WorkerMessage.Listener when fd >= 0:
+                AddOwnListener(instance, fd);
+                return;
+            case WorkerMessage.Cancel when payload.Length >= 4:
+                instance.Runtime.Cancels.Find(BitConverter.ToInt32(payload.Span), payload.Span[4..])?.CancelFromElsewhere();
+                break;
             case WorkerMessage.Reload:
                 _ = instance.ReloadAsync();
                 break;
@@ -194,6 +209,33 @@ internal sealed class WorkerHost
         }
         if (fd >= 0)
             IoEngine.CloseFd(fd);
+    }
+
+    /// <summary>Loop thread: accept clients from one of this worker's own SO_REUSEPORT sockets (workers_accept), counting
+    /// them in shared memory for the supervisor's load figure.</summary>
+    private void AddOwnListener(PoolerInstance instance, int fd)
+    {
+        if (instance.Runtime.ShuttingDown || instance.Runtime.Draining)
+        {
+            IoEngine.CloseFd(fd);
+            return;
+        }
+        IoListener listener;
+        try
+        {
+            listener = instance.Engine.AdoptListener(fd);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or IOException)
+        {
+            // The supervisor goes on accepting from this socket for us only while we are down, so say it loudly.
+            _log.Error("worker {Id}: cannot accept from the listening socket passed to it: {Error}", _args.Id, ex.Message);
+            IoEngine.CloseFd(fd);
+            return;
+        }
+        var shared = _shared!;
+        var id = _args.Id;
+        instance.AddListener(listener, () => shared.AddAccepted(id));
+        _log.Debug("worker {Id}: accepting on {EndPoint}", _args.Id, listener.LocalEndPoint);
     }
 
     /// <summary>

@@ -45,4 +45,12 @@ internal enum WorkerMessage : byte
     /// <summary>Supervisor → a worker it has just started, before any client: the admin state to restore (PAUSE,
     /// DISABLE, SET... accepted while it was not running), as a JSON array of <see cref="Management.AdminCommand"/>.</summary>
     State = (byte)'A',
+
+    /// <summary>Supervisor → worker (workers_accept): carries one of the worker's own SO_REUSEPORT listening sockets;
+    /// no payload. The worker accepts clients from it until it stops.</summary>
+    Listener = (byte)'L',
+
+    /// <summary>A CancelRequest that reached a worker not owning its key: (int process id, secret key bytes). Worker →
+    /// supervisor, which forwards it unchanged to the worker the key names (its low byte); that worker cancels.</summary>
+    Cancel = (byte)'X',
 }

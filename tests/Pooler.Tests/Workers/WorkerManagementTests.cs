@@ -367,6 +367,48 @@ public sealed class WorkerManagementTests(PostgresFixture fixture, ITestOutputHe
             Assert.Equal(1, await q.WaitAsync(TimeSpan.FromSeconds(30)));
     }
 
+    [Theory(Timeout = 120_000)]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Workers2_WorkersAccept_DecidesWhoAcceptsTcpClients(bool workersAccept)
+    {
+        await using var pooler = await StartAsync(workersAccept ? "" : "workers_accept = false");
+        // Until a worker says it is ready the supervisor accepts from its socket too; count from then on.
+        await pooler.WaitForLineAsync("worker 0 is ready for clients", TimeSpan.FromSeconds(30));
+        await pooler.WaitForLineAsync("worker 1 is ready for clients", TimeSpan.FromSeconds(30));
+        var before = await WorkerCountsAsync();
+        const int count = 24;
+        var clients = new List<NpgsqlConnection>();
+        for (var i = 0; i < count; i++)
+        {
+            var c = await pooler.OpenAsync();
+            Assert.Equal(1, await c.ScalarAsync("SELECT 1"));
+            clients.Add(c);
+        }
+        var after = await WorkerCountsAsync();
+        await DisposeAllAsync(clients);
+        var accepted = after.Select((a, i) => a.Accepted - before[i].Accepted).ToArray();
+        var handed = after.Select((a, i) => a.Handed - before[i].Handed).ToArray();
+        output.WriteLine($"accepted by the workers {string.Join('/', accepted)}, handed over {string.Join('/', handed)}");
+        if (workersAccept)
+        {
+            Assert.Equal(count, accepted.Sum());
+            Assert.Equal(0, handed.Sum());
+            // The kernel hashes source ports over the two sockets: 24 clients on one would be a 1 in 2^23 chance.
+            Assert.All(accepted, a => Assert.True(a > 0));
+        }
+        else
+        {
+            Assert.Equal(0, accepted.Sum());
+            Assert.Equal(count, handed.Sum());
+        }
+    }
+
+    private async Task<(int Accepted, int Handed)[]> WorkerCountsAsync() =>
+        (await CliJsonAsync("workers")).GetProperty("result").EnumerateArray()
+            .OrderBy(w => w.GetProperty("id").GetInt32())
+            .Select(w => (w.GetProperty("accepted").GetInt32(), w.GetProperty("handed").GetInt32())).ToArray();
+
     private static async Task<List<NpgsqlConnection>> OpenOnBothWorkersAsync(PoolerProcess pooler)
     {
         var list = new List<NpgsqlConnection>();

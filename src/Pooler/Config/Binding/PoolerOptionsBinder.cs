@@ -16,6 +16,7 @@ internal static class PoolerOptionsBinder
             UnixSocketDir = resolvePath(r.OptionalString("unix_socket_dir", d.UnixSocketDir)),
             UnixSocketMode = r.FileMode("unix_socket_mode", d.UnixSocketMode),
             Workers = r.Int("workers", d.Workers, 0, 1024),
+            WorkersAccept = r.Bool("workers_accept", d.WorkersAccept),
             EvBackend = r.Enum("ev_backend", d.EvBackend, OptionEnums.EventBackends),
 
             PoolMode = r.Enum("pool_mode", d.PoolMode, OptionEnums.PoolModes),
