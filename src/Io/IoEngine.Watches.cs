@@ -87,25 +87,13 @@ public abstract partial class IoEngine
     /// </summary>
     public static int OpenReusePortListener(IPEndPoint endPoint, int backlog, int deferAcceptSeconds, out IPEndPoint bound)
     {
-        var created = Sockets.CreateStream(endPoint);
-        created.ThrowOnError("socket");
-        var fd = created.IntValue;
-        try
+        (var fd, bound) = ReactorEngine.OpenListenFd(endPoint, backlog, reusePort: true, fd =>
         {
-            Sockets.SetIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, 1).ThrowOnError("setsockopt(SO_REUSEADDR)");
-            Sockets.SetIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEPORT, 1).ThrowOnError("setsockopt(SO_REUSEPORT)");
-            Sockets.Bind(fd, endPoint).ThrowOnError($"bind({endPoint})");
-            Sockets.Listen(fd, backlog).ThrowOnError("listen");
             if (deferAcceptSeconds > 0)
                 Sockets.SetIntOption(fd, Sockets.IPPROTO_TCP, Sockets.TCP_DEFER_ACCEPT, deferAcceptSeconds).ThrowOnError("setsockopt(TCP_DEFER_ACCEPT)");
-            bound = Sockets.LocalEndPoint(fd, endPoint) as IPEndPoint ?? endPoint;
-            return fd;
-        }
-        catch
-        {
-            Libc.Close(fd);
-            throw;
-        }
+            return (fd, Sockets.LocalEndPoint(fd, endPoint) as IPEndPoint ?? endPoint);
+        });
+        return fd;
     }
 
     /// <summary>

@@ -90,7 +90,15 @@ internal abstract partial class ReactorEngine : IoEngine
         }
     }
 
-    public override IoListener Listen(EndPoint endPoint, int backlog = 1024)
+    public override IoListener Listen(EndPoint endPoint, int backlog = 1024) =>
+        OpenListenFd(endPoint, backlog, reusePort: false, fd =>
+            new FdListener(this, fd, endPoint is UnixDomainSocketEndPoint ? endPoint : Sockets.LocalEndPoint(fd, endPoint) ?? endPoint));
+
+    /// <summary>
+    /// socket, SO_REUSEADDR (TCP; with <paramref name="reusePort"/> also SO_REUSEPORT), bind and listen, then
+    /// <paramref name="finish"/> with the fd; the fd is closed if any step throws. A stale Unix socket file is replaced.
+    /// </summary>
+    internal static T OpenListenFd<T>(EndPoint endPoint, int backlog, bool reusePort, Func<int, T> finish)
     {
         var created = Sockets.CreateStream(endPoint);
         created.ThrowOnError("socket");
@@ -98,11 +106,12 @@ internal abstract partial class ReactorEngine : IoEngine
         try
         {
             if (endPoint is UnixDomainSocketEndPoint) UnixSocketPath.RemoveStale(endPoint);
-            else Sockets.SetIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, 1);
+            else Sockets.SetIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, 1).ThrowOnError("setsockopt(SO_REUSEADDR)");
+            if (reusePort)
+                Sockets.SetIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEPORT, 1).ThrowOnError("setsockopt(SO_REUSEPORT)");
             Sockets.Bind(fd, endPoint).ThrowOnError($"bind({endPoint})");
             Sockets.Listen(fd, backlog).ThrowOnError("listen");
-            var local = Sockets.LocalEndPoint(fd, endPoint) ?? endPoint;
-            return new FdListener(this, fd, endPoint is UnixDomainSocketEndPoint ? endPoint : local);
+            return finish(fd);
         }
         catch
         {

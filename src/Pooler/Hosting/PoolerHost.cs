@@ -97,6 +97,10 @@ public static class PoolerHost
         return instance;
     }
 
+    /// <summary>tcp_defer_accept's TCP_DEFER_ACCEPT value, PgBouncer's fixed one: how long the kernel holds a
+    /// connection that has sent nothing yet.</summary>
+    internal const int DeferAcceptSeconds = 45;
+
     /// <summary>Loop thread: bind every listen_addr (unless <paramref name="tcp"/> is false: the workers accept TCP
     /// clients themselves) and the Unix socket (if unix_socket_dir is set).</summary>
     internal static IEnumerable<IoListener> OpenListeners(IoEngine engine, PoolerOptions options, ILogger log, bool tcp = true)
@@ -106,8 +110,7 @@ public static class PoolerHost
         {
             var listener = engine.Listen(endPoint);
             listeners.Add(listener);
-            // PgBouncer's fixed value: how long the kernel holds a connection that has sent nothing yet.
-            var deferred = options.TcpDeferAccept && listener.TrySetDeferAccept(45);
+            var deferred = options.TcpDeferAccept && listener.TrySetDeferAccept(DeferAcceptSeconds);
             log.Information("listening on {EndPoint}{Deferred}", endPoint, deferred ? " (tcp_defer_accept)" : "");
         }
         if (!string.IsNullOrEmpty(options.UnixSocketDir))

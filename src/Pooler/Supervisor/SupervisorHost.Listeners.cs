@@ -18,8 +18,7 @@ internal sealed partial class SupervisorHost
     private List<IoListener>?[] _standIns = [];
 
     /// <summary>Whether workers accept TCP clients themselves (the portable backend cannot adopt a listening socket).</summary>
-    private bool WorkersAccept =>
-        _config.Pooler.WorkersAccept && _config.Pooler.EvBackend != EventBackendKind.Portable && _workers.Length > 0;
+    private bool WorkersAccept => _config.Pooler.WorkersAccept && _config.Pooler.EvBackend != EventBackendKind.Portable;
 
     /// <summary>Loop thread, at start: bind every TCP listen address once per worker (port 0: the first socket's port
     /// for the rest of the group).</summary>
@@ -29,7 +28,7 @@ internal sealed partial class SupervisorHost
         var endPoints = PoolerHost.ListenEndPoints(options).Cast<IPEndPoint>().ToList();
         _workerSockets = _workers.Select(_ => Enumerable.Repeat(-1, endPoints.Count).ToArray()).ToArray();
         _standIns = new List<IoListener>?[_workers.Length];
-        var defer = options.TcpDeferAccept ? 45 : 0; // PgBouncer's fixed value, as for the supervisor's own listeners
+        var defer = options.TcpDeferAccept ? PoolerHost.DeferAcceptSeconds : 0;
         for (var i = 0; i < endPoints.Count; i++)
         {
             var endPoint = endPoints[i];
