@@ -30,8 +30,23 @@ internal sealed partial class Pool
 
     public PoolLimits Settings { get; private set; }
 
-    /// <summary>The ParameterStatus set of the first server login, shown to clients that log in before they get a server.</summary>
-    public IReadOnlyList<KeyValuePair<string, string>>? ServerParameters { get; set; }
+    /// <summary>The ParameterStatus set of the first server login (here or, through the supervisor, in another worker),
+    /// shown to clients that log in before they get a server.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>>? ServerParameters { get; private set; }
+
+    /// <summary>This worker's first server login of the pool saw <paramref name="parameters"/>: keep them and tell the
+    /// manager (which passes them to the other workers, so their first client need not wait for a slot to log in).</summary>
+    public void LearnServerParameters(IReadOnlyList<KeyValuePair<string, string>> parameters)
+    {
+        if (ServerParameters is not null)
+            return;
+        ServerParameters = parameters;
+        _manager.OnServerParametersLearned(this);
+    }
+
+    /// <summary>Another worker's first login of this pool saw <paramref name="parameters"/>.</summary>
+    internal void AdoptServerParameters(IReadOnlyList<KeyValuePair<string, string>> parameters) =>
+        ServerParameters ??= parameters;
 
     public int IdleCount => _idle.Count;
 

@@ -50,6 +50,8 @@ internal sealed partial class PoolManager
         if (_pools.TryGetValue(key, out var pool))
             return pool;
         pool = new Pool(this, key, settings);
+        if (_sharedParameters.TryGetValue(key, out var parameters))
+            pool.AdoptServerParameters(parameters);
         _pools.Add(key, pool);
         // min_pool_size starts warming as soon as the pool exists.
         pool.Launch();

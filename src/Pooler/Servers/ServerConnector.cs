@@ -27,7 +27,7 @@ internal sealed class ServerConnector(IoEngine engine, Func<Pool, ServerTarget?>
                 $"connect timeout: no server login to {target.HostKey} within server_connect_timeout ({target.ConnectTimeout.TotalSeconds:0.###} s)"));
         }
         if (result.Server is ServerConnection server && pool.ServerParameters is null)
-            pool.ServerParameters = server.ParameterList();
+            pool.LearnServerParameters(server.ParameterList());
         return result;
     }
 }

@@ -113,6 +113,7 @@ internal sealed partial class SupervisorHost
             worker.Handed = 0;
             worker.Start(_engine, fd => ArgsFor(worker.Id, fd));
             SendManagedState(worker);
+            SendServerParameters(worker);
             PassWorkerSockets(worker);
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or IOException)
@@ -174,6 +175,9 @@ internal sealed partial class SupervisorHost
                     break;
                 case WorkerMessage.Cancel when payload.Length >= 5:
                     ForwardCancel(payload[1..]);
+                    break;
+                case WorkerMessage.ServerParameters:
+                    ShareServerParameters(worker, payload[1..]);
                     break;
                 case WorkerMessage.ReloadAll:
                     _ = ReloadAsync();

@@ -59,6 +59,8 @@ internal sealed class WorkerHost
             secret.CopyTo(payload, 4);
             _ = link.SendAsync(WorkerMessage.Cancel, payload);
         };
+        runtime.Manager.ServerParametersLearned = (key, parameters) =>
+            _ = link.SendAsync(WorkerMessage.ServerParameters, ServerParametersMessage.Encode(key, parameters));
         _shared = shared;
         var local = new Management.LocalAdminBackend(runtime)
         {
@@ -202,6 +204,10 @@ internal sealed class WorkerHost
                 break;
             case WorkerMessage.State:
                 RestoreState(instance.Runtime, payload.Span);
+                break;
+            case WorkerMessage.ServerParameters:
+                if (ServerParametersMessage.TryDecode(payload.Span, out var key, out var parameters))
+                    instance.Runtime.Manager.AdoptServerParameters(key, parameters);
                 break;
             case WorkerMessage.Evict:
                 EvictIdle(instance.Runtime.Manager, System.Text.Encoding.UTF8.GetString(payload.Span));

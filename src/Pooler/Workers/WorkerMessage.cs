@@ -53,4 +53,8 @@ internal enum WorkerMessage : byte
     /// <summary>A CancelRequest that reached a worker not owning its key: (int process id, secret key bytes). Worker →
     /// supervisor, which forwards it unchanged to the worker the key names (its low byte); that worker cancels.</summary>
     Cancel = (byte)'X',
+
+    /// <summary>A pool's server ParameterStatus set (<see cref="ServerParametersMessage"/>). Worker → supervisor when its
+    /// first login of the pool saw it; supervisor → every other worker, and to a worker it (re)starts.</summary>
+    ServerParameters = (byte)'V',
 }

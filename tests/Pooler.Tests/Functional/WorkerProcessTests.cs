@@ -162,6 +162,34 @@ public sealed class WorkerProcessTests(PostgresFixture fixture, ITestOutputHelpe
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task Workers2_OnlyServerBusyInOtherWorker_NewClientStillLogsIn()
+    {
+        await using var pooler = await PoolerProcess.StartAsync(Pg, workers: 2, poolSize: 1);
+        await using var holder = await pooler.OpenAsync();
+        await holder.ExecAsync("BEGIN");
+        await holder.ScalarAsync("SELECT 1");
+        var holderWorker = holder.ProcessID & 0xFF;
+
+        // The kernel spreads new clients over both workers' sockets: log in until one lands on the other worker, whose
+        // pool has never had a server. Its welcome uses the ParameterStatus set the holder's worker passed on; before,
+        // that login waited for the one server slot (the test's holder) and timed out.
+        var clients = new List<NpgsqlConnection>();
+        try
+        {
+            while (clients.Count < 40 && clients.All(c => (c.ProcessID & 0xFF) == holderWorker))
+                clients.Add(await pooler.OpenAsync());
+            var other = Assert.Single(clients, c => (c.ProcessID & 0xFF) != holderWorker);
+            Assert.Equal(holder.PostgresParameters["server_version"], other.PostgresParameters["server_version"]);
+        }
+        finally
+        {
+            foreach (var c in clients)
+                await c.DisposeAsync();
+        }
+        await holder.ExecAsync("COMMIT");
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task Workers2_SigtermDuringTransaction_CommitsThenExits()
     {
         await Pg.ExecuteAsync("CREATE TABLE IF NOT EXISTS worker_sigterm(x int); TRUNCATE worker_sigterm; GRANT ALL ON worker_sigterm TO PUBLIC");
