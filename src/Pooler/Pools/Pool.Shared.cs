@@ -62,7 +62,8 @@ internal sealed partial class Pool
         var server = _idle[0];
         _idle.RemoveAt(0);
         _lastHandOver = now;
-        Drop(server, "idle while another worker waits for this pool: slot handed over");
+        // Information, as every hand-over between workers: rare once the split settles, and churn is worth seeing.
+        Drop(server, "idle while another worker waits for this pool: slot handed over", notable: true);
     }
 
     /// <summary>
@@ -74,7 +75,7 @@ internal sealed partial class Pool
         if (_idle.Count == 0 || _shutdown)
             return;
         if (YieldsToOtherWorker())
-            EvictOneIdle("handed over to another worker (its fair share of the pool)");
+            EvictOneIdle("handed over to another worker (its fair share of the pool)", notable: true);
         else
             ArmTimer();
     }

@@ -195,14 +195,15 @@ internal sealed partial class Pool
     }
 
     /// <summary>Close one idle server so another pool of the same database or user can open one (max_db_connections).</summary>
-    internal bool EvictOneIdle(string reason = "evicted for another pool (max_db_connections / max_user_connections)")
+    internal bool EvictOneIdle(string reason = "evicted for another pool (max_db_connections / max_user_connections)",
+        bool notable = false)
     {
         if (_idle.Count == 0)
             return false;
         // The least recently used one: it sits at the bottom of the LIFO.
         var server = _idle[0];
         _idle.RemoveAt(0);
-        server.Close(reason);
+        server.Close(reason, notable);
         _manager.ReleaseServerSlot(this, wake: false);
         Launch();
         return true;
