@@ -177,6 +177,9 @@ internal sealed partial class Pool
     public void UpdateSettings(PoolLimits settings)
     {
         Settings = settings;
+        // A larger pool_size may leave room in the shared entry that refused this pool: ask it again now rather than
+        // wait for a wake-up that nothing would send (another worker's waiter then hung until query_wait_timeout).
+        HeldBackShared = false;
         Launch();
     }
 

@@ -147,7 +147,20 @@ public sealed class WorkerProcessTests(PostgresFixture fixture, ITestOutputHelpe
         await using var holder = await pooler.OpenAsync();
         await holder.ExecAsync("BEGIN");
         var holderPid = (int)(await holder.ScalarAsync("SELECT pg_backend_pid()"))!;
-        await using var waiter = await pooler.OpenAsync();
+        // The waiter must be on the other worker: there the shared entry refused its pool, and before the fix nothing
+        // asked it again after the reload (the waiter hung; on the holder's worker the reload alone served it).
+        var holderWorker = holder.ProcessID & 0xFF;
+        var spare = new List<NpgsqlConnection>();
+        NpgsqlConnection? found = null;
+        while (found is null && spare.Count < 40)
+        {
+            var c = await pooler.OpenAsync();
+            if ((c.ProcessID & 0xFF) != holderWorker) found = c;
+            else spare.Add(c);
+        }
+        foreach (var c in spare)
+            await c.DisposeAsync();
+        await using var waiter = found ?? throw new InvalidOperationException("no client landed on the other worker");
         var waiting = waiter.ScalarAsync("SELECT pg_backend_pid()");
         await Task.Delay(500);
         Assert.False(waiting.IsCompleted, "pool_size 1 held across workers should make the second client wait");
