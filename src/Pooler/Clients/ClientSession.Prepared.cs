@@ -165,9 +165,13 @@ internal sealed partial class ClientSession : ISessionStateOwner
                 server.Expect(new ExpectedReply(ReplyKind.Execute) { Command = command, Client = this });
                 return null;
             case FrontendMessageCode.Query:
-                if (!QueryMessage.TryParse(frame.Body, out var sql))
+                SqlScript script;
+                if (QueryMessage.TryGetUtf8(frame.Body, out var utf8) && SqlClassifier.IsPlainSingleStatement(utf8))
+                    script = SqlScript.Plain;
+                else if (QueryMessage.TryParse(frame.Body, out var sql))
+                    script = SqlClassifier.ClassifyScript(sql);
+                else
                     return "invalid Query message";
-                var script = SqlClassifier.ClassifyScript(sql);
                 if (script.Refused)
                 {
                     FrontendMessages.WriteQuery(w, RefusalSql);

@@ -36,6 +36,36 @@ internal static class SqlClassifier
         return !refused && sets is null ? SqlScript.Plain : new SqlScript(refused, sets?.ToArray() ?? []);
     }
 
+    /// <summary>
+    /// The fast path of a simple Query, on its undecoded bytes: true when the text is one statement whose first keyword
+    /// is none of those that matter, so <see cref="ClassifyScript"/> would say Plain. Every pgbench-style SELECT, UPDATE
+    /// or BEGIN takes it, which saves decoding each query into a string. False means "decode and classify", not
+    /// "matters": non-ASCII white space or a comment first, or a ';' in the middle, take the full path.
+    /// </summary>
+    public static bool IsPlainSingleStatement(ReadOnlySpan<byte> sql)
+    {
+        var semicolon = sql.IndexOf((byte)';');
+        if (semicolon >= 0 && sql[semicolon..].IndexOfAnyExcept(s_statementTailUtf8) >= 0)
+            return false;
+        int i = 0;
+        while (i < sql.Length && (sql[i] is (byte)'(' or (byte)';' || s_statementTailUtf8.Contains(sql[i])))
+            i++;
+        int start = i;
+        while (i < sql.Length && char.IsAsciiLetter((char)sql[i]))
+            i++;
+        if (i == start || (i < sql.Length && sql[i] >= 0x80))
+            return false;                                  // a comment, a quote, or a non-ASCII keyword: decode
+        var word = sql[start..i];
+        foreach (var w in s_firstWordsUtf8)
+        {
+            if (System.Text.Ascii.EqualsIgnoreCase(word, w))
+                return false;
+        }
+        return true;
+    }
+
+    private static readonly System.Buffers.SearchValues<byte> s_statementTailUtf8 = System.Buffers.SearchValues.Create("; \t\n\r\f\v"u8);
+
     /// <summary>A Parse's text (one statement; PostgreSQL refuses more). Refused if any statement is.</summary>
     public static SqlCommand ClassifySingle(string sql)
     {
@@ -65,6 +95,7 @@ internal static class SqlClassifier
         sql.AsSpan().IndexOfAny("sSeEpPdDrR") >= 0;
 
     private static readonly string[] s_firstWords = ["SET", "RESET", "PREPARE", "EXECUTE", "DEALLOCATE", "EXPLAIN", "CREATE"];
+    private static readonly byte[][] s_firstWordsUtf8 = [.. s_firstWords.Select(Encoding.ASCII.GetBytes)];
 
     /// <summary>
     /// A Parse holds one statement, so its first keyword decides; finding it skips the full tokenization for the

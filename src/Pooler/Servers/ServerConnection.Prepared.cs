@@ -122,7 +122,7 @@ internal sealed partial class ServerConnection
                     _replies.Dequeue();
                 return null;
             case BackendMessageCode.CommandComplete:
-                if (scan.Status == ScanStatus.Frame && CommandCompleteMessage.TryParse(scan.Frame.Body, out var tag))
+                if (scan.Status == ScanStatus.Frame && CommandCompleteMessage.ClassifySessionTag(scan.Frame.Body) is var tag and not SessionTag.Other)
                     OnCommandTag(tag, head);
                 return head.Kind == ReplyKind.Execute ? Complete(ReplyKind.Execute, scan.Code, head) : null;
             case BackendMessageCode.EmptyQueryResponse:
@@ -179,31 +179,31 @@ internal sealed partial class ServerConnection
         }
     }
 
-    private void OnCommandTag(string tag, ExpectedReply head)
+    private void OnCommandTag(SessionTag tag, ExpectedReply head)
     {
         var client = head.Client;
         switch (tag)
         {
-            case "SET" or "RESET":
+            case SessionTag.Set or SessionTag.Reset:
                 var command = head.Kind == ReplyKind.Execute ? head.Command
                     : head.Script is { } script && head.NextSetCommand < script.SetCommands.Length ? script.SetCommands[head.NextSetCommand++]
                     : null;
                 if (client is not null && command is { Kind: SqlCommandKind.Set or SqlCommandKind.Reset or SqlCommandKind.ResetAll })
                     _pendingSettings.Add((client, command));
                 break;
-            case "COMMIT":
+            case SessionTag.Commit:
                 EndTransaction(committed: !_transactionFailed);
                 break;
-            case "ROLLBACK":
+            case SessionTag.Rollback:
                 EndTransaction(committed: false);
                 break;
-            case "DISCARD ALL":
+            case SessionTag.DiscardAll:
                 _statementCache?.Clear();
                 _sessionSettings.Clear();
                 _pendingSettings.Clear();
                 client?.OnStatementsDiscarded(discardAll: true);
                 break;
-            case "DEALLOCATE ALL":
+            case SessionTag.DeallocateAll:
                 _statementCache?.Clear();
                 client?.OnStatementsDiscarded(discardAll: false);
                 break;

@@ -69,4 +69,42 @@ public sealed class SqlClassifierTests
     [InlineData("SET TIME ZONE 'UTC'")]
     public void ClassifySingle_NothingToTrack_NotSet(string sql) =>
         Assert.NotEqual(SqlCommandKind.Set, SqlClassifier.ClassifySingle(sql).Kind);
+
+    [Theory]
+    [InlineData("SELECT abalance FROM pgbench_accounts WHERE aid = 1;")]
+    [InlineData("  (select 1)")]
+    [InlineData("BEGIN;")]
+    [InlineData("END;\n")]
+    [InlineData("UPDATE t SET x = 1")]
+    public void IsPlainSingleStatement_OrdinaryStatement_True(string sql) =>
+        Assert.True(SqlClassifier.IsPlainSingleStatement(System.Text.Encoding.UTF8.GetBytes(sql)));
+
+    [Theory]
+    [InlineData("SET search_path TO a")]
+    [InlineData(" execute p(1)")]
+    [InlineData("Prepare p AS SELECT 1")]
+    [InlineData("SELECT 1; SET x = 1")]
+    [InlineData("/* c */ SELECT 1")]
+    [InlineData("-- c\nSELECT 1")]
+    [InlineData("\u00a0SET x = 1")]
+    [InlineData("DEALLOCATE ALL")]
+    [InlineData("")]
+    public void IsPlainSingleStatement_MayMatterOrUnsure_False(string sql) =>
+        Assert.False(SqlClassifier.IsPlainSingleStatement(System.Text.Encoding.UTF8.GetBytes(sql)));
+
+    [Theory]
+    [InlineData("SELECT 1")]
+    [InlineData("SET x = 1")]
+    [InlineData("RESET ALL; SELECT 1")]
+    [InlineData("select 'a;'")]
+    [InlineData("execute p")]
+    [InlineData("explain select 1")]
+    [InlineData("CREATE TABLE t AS EXECUTE p")]
+    [InlineData("INSERT INTO t VALUES (1);;")]
+    public void IsPlainSingleStatement_True_AgreesWithClassifyScript(string sql)
+    {
+        // The fast path may decline text that turns out plain, never the other way round.
+        if (SqlClassifier.IsPlainSingleStatement(System.Text.Encoding.UTF8.GetBytes(sql)))
+            Assert.Same(SqlScript.Plain, SqlClassifier.ClassifyScript(sql));
+    }
 }

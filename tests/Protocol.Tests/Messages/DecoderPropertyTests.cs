@@ -19,6 +19,7 @@ public class DecoderPropertyTests
         else
             parts.Add("-");
         parts.Add(CommandCompleteMessage.TryParse(body, out var tag) ? $"C{tag}" : "-");
+        parts.Add($"c{CommandCompleteMessage.ClassifySessionTag(body)}");
         parts.Add(QueryMessage.TryParse(body, out var sql) ? $"Q{sql}" : "-");
         parts.Add(SaslInitialResponseMessage.TryParse(body, out var sasl) ? $"p{sasl.Mechanism}:{sasl.HasData}:{Convert.ToHexString(sasl.Data.ToArray())}" : "-");
         parts.Add(ParseMessage.TryParse(body, out var parse) ? $"P{parse.StatementName}:{parse.Query}:{string.Join(",", parse.GetParameterTypes())}" : "-");
@@ -54,5 +55,42 @@ public class DecoderPropertyTests
     {
         Assert.True(ReadyForQueryMessage.TryParse(Sequences.Split([(byte)'T'], 0), out var status));
         Assert.Equal(TransactionStatus.InTransaction, status);
+    }
+
+    [Fact]
+    public void QueryTryGetUtf8_AnyBody_AgreesWithTryParse()
+    {
+        Gen.Int[0, 5].Select(i => new byte[] { 0, (byte)'S', (byte)';', 0xC3, 0xA9, (byte)' ' }[i]).Array[0, 24].Sample(body =>
+        {
+            var seq = new ReadOnlySequence<byte>(body);
+            if (QueryMessage.TryGetUtf8(seq, out var utf8))
+            {
+                Assert.True(QueryMessage.TryParse(seq, out var sql));
+                Assert.Equal(sql, System.Text.Encoding.UTF8.GetString(utf8));
+            }
+            else
+            {
+                Assert.False(QueryMessage.TryParse(seq, out _));
+            }
+        }, iter: 2000, threads: 1);
+    }
+
+    [Theory]
+    [InlineData("SET", SessionTag.Set)]
+    [InlineData("RESET", SessionTag.Reset)]
+    [InlineData("COMMIT", SessionTag.Commit)]
+    [InlineData("ROLLBACK", SessionTag.Rollback)]
+    [InlineData("DISCARD ALL", SessionTag.DiscardAll)]
+    [InlineData("DEALLOCATE ALL", SessionTag.DeallocateAll)]
+    [InlineData("SET CONSTRAINTS", SessionTag.Other)]
+    [InlineData("SELECT 1", SessionTag.Other)]
+    [InlineData("DEALLOCATE", SessionTag.Other)]
+    [InlineData("commit", SessionTag.Other)]
+    public void ClassifySessionTag_Tag_Meaning(string tag, SessionTag expected)
+    {
+        var body = System.Text.Encoding.ASCII.GetBytes(tag + "\0");
+        Assert.Equal(expected, CommandCompleteMessage.ClassifySessionTag(new ReadOnlySequence<byte>(body)));
+        Assert.Equal(expected, CommandCompleteMessage.ClassifySessionTag(Sequences.Bytewise(body)));
+        Assert.Equal(SessionTag.Other, CommandCompleteMessage.ClassifySessionTag(new ReadOnlySequence<byte>(body, 0, body.Length - 1)));
     }
 }
