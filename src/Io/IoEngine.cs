@@ -1,5 +1,6 @@
 // One event loop: a dedicated thread that runs I/O completions, posted work, timers and signal handlers.
 // The pooler creates one per worker with IoEngine.Create and never branches on the backend afterwards.
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 
@@ -9,7 +10,9 @@ public abstract partial class IoEngine : IDisposable
 {
     private static int s_nextLoopId;
 
-    protected IoEngine(IoEngineOptions? options)
+    /// <param name="pinnedSegments">The backend hands segment memory to the kernel beyond the call (io_uring sends):
+    /// without a configured pool, segments then come from a pool of pinned blocks.</param>
+    protected IoEngine(IoEngineOptions? options, bool pinnedSegments = false)
     {
         Options = options ?? new IoEngineOptions();
         LoopId = Interlocked.Increment(ref s_nextLoopId) - 1;
@@ -17,7 +20,9 @@ public abstract partial class IoEngine : IDisposable
         TimeProvider = new LoopTimeProvider(this);
         SynchronizationContext = new LoopSynchronizationContext(this);
         Timers = new TimerQueue();
-        ReceivePipeOptions = new PipeOptions(Options.MemoryPool, Scheduler, Scheduler, Options.PauseThreshold,
+        var pool = Options.MemoryPool
+            ?? (pinnedSegments ? new PinnedBlockPool(Options.MinimumSegmentSize, Options.PinnedBlockCapacity) : MemoryPool<byte>.Shared);
+        ReceivePipeOptions = new PipeOptions(pool, Scheduler, Scheduler, Options.PauseThreshold,
             Options.ResumeThreshold, Options.MinimumSegmentSize, useSynchronizationContext: false);
         SendPipeOptions = ReceivePipeOptions;
     }

@@ -48,11 +48,11 @@ public sealed class PipeRentalTests
         while (got < 8) got += client.Receive(echoed, got, 8 - got, SocketFlags.None);
         // io_uring sends complete in the loop's next turn (the kernel reads the pipe's memory until then), so look
         // once the peer has the bytes: the completion was posted before they arrived and is handled before this.
-        bool afterSend = await engine.Invoke(() => server.OutputPipe is not null).WaitAsync(TimeSpan.FromSeconds(30));
+        bool afterSend = await engine.Invoke(() => server.OutputBuffer is not null).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(whileBuffered, "unconsumed bytes must keep the input pipe");
         Assert.False(held, "the input pipe must go back to the pool once everything was consumed");
-        Assert.False(afterSend, "the output pipe must go back to the pool once everything was sent");
+        Assert.False(afterSend, "the send buffer must go back to the pool once everything was sent");
         await engine.RunAsync(async () => await server.DisposeAsync());
     }
 }

@@ -1,4 +1,4 @@
-// Output of an FdConnection: a PipeWriter over the connection's rented output Pipe (rented at the first write,
+// Output of an FdConnection: a PipeWriter over the connection's rented send buffer (rented at the first write,
 // returned once everything was sent). A flush sends at once on the caller's (loop) thread.
 using System.IO.Pipelines;
 
@@ -7,42 +7,38 @@ namespace Pooler.Io;
 internal sealed class ConnectionOutput(FdConnection connection) : PipeWriter
 {
     private bool _writing;          // memory from GetMemory/GetSpan is not committed by Advance yet
-    private bool _flushOutstanding; // a flush did not complete at once: its ValueTask still refers to the pipe
+    private bool _flushOutstanding; // a flush did not complete at once: its ValueTask still refers to the buffer
     private bool _completed;
+    private bool _cancelNextFlush;  // CancelPendingFlush with no flush waiting: the next one reports IsCanceled
 
-    /// <summary>The pipe must not go back to the pool: the application holds its memory or a pending flush.</summary>
+    /// <summary>The buffer must not go back to the pool: the application holds its memory or a pending flush.</summary>
     public bool Busy => _writing || _flushOutstanding;
     public bool IsCompleted => _completed;
 
     public override Memory<byte> GetMemory(int sizeHint = 0)
     {
-        var pipe = Begin();
+        var buffer = Begin();
         _writing = true;
-        return pipe.Writer.GetMemory(sizeHint);
+        return buffer.GetMemory(sizeHint);
     }
 
-    public override Span<byte> GetSpan(int sizeHint = 0)
-    {
-        var pipe = Begin();
-        _writing = true;
-        return pipe.Writer.GetSpan(sizeHint);
-    }
+    public override Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
 
-    private Pipe Begin()
+    private SendBuffer Begin()
     {
         if (_completed) throw new InvalidOperationException("Writing is not allowed after the writer was completed.");
         _flushOutstanding = false; // the application awaited the previous flush before writing again
-        return connection.RentOutputPipe();
+        return connection.RentOutputBuffer();
     }
 
     public override void Advance(int bytes)
     {
-        if (connection.OutputPipe is not { } pipe)
+        if (connection.OutputBuffer is not { } buffer)
         {
             if (bytes == 0) return;
             throw new InvalidOperationException("Advance without GetMemory or GetSpan.");
         }
-        pipe.Writer.Advance(bytes);
+        buffer.Advance(bytes);
         _writing = false;
     }
 
@@ -50,18 +46,23 @@ internal sealed class ConnectionOutput(FdConnection connection) : PipeWriter
     {
         _writing = false;
         _flushOutstanding = false;
-        if (connection.OutputPipe is not { } pipe)
-            return new ValueTask<FlushResult>(new FlushResult(isCanceled: false, isCompleted: connection.SendEnded));
-        var flush = pipe.Writer.FlushAsync(cancellationToken);
-        if (!flush.IsCompleted) _flushOutstanding = true; // before Send, which may return the pipe when drained
-        connection.Send();
+        bool canceled = _cancelNextFlush;
+        _cancelNextFlush = false;
+        var flush = connection.FlushOutput(canceled);
+        if (!flush.IsCompleted) _flushOutstanding = true;
         return flush;
     }
 
-    public override void CancelPendingFlush() => connection.OutputPipe?.Writer.CancelPendingFlush();
+    public override void CancelPendingFlush()
+    {
+        if (connection.OutputBuffer is { FlushPending: true } buffer)
+            buffer.CompleteFlush(new FlushResult(isCanceled: true, isCompleted: false));
+        else
+            _cancelNextFlush = true;
+    }
 
     public override bool CanGetUnflushedBytes => true;
-    public override long UnflushedBytes => connection.OutputPipe?.Writer.UnflushedBytes ?? 0;
+    public override long UnflushedBytes => connection.OutputBuffer?.UnflushedBytes ?? 0;
 
     public override void Complete(Exception? exception = null)
     {

@@ -1,5 +1,5 @@
 // The completion-based data path (io_uring): the engine hands us received chunks, which are copied into the
-// rented input pipe, and completes sends submitted straight from the output pipe's memory, pinned until the
+// rented input pipe, and completes sends submitted straight from the send buffer's memory, pinned until the
 // kernel is done with it. Back-pressure stops the engine's receive instead of skipping a recv.
 using System.Buffers;
 using System.IO.Pipelines;
@@ -69,38 +69,17 @@ internal sealed partial class FdConnection
         Close(failure, closeFd: true);
     }
 
-    /// <summary>Submits the first flushed segment; the bytes stay unconsumed in the pipe until OnSent.</summary>
+    /// <summary>Submits the first flushed run of bytes; they stay unconsumed in the buffer until OnSent.</summary>
     private void SubmitSend()
     {
-        if (_sendDone || SendInFlight || _waitingWritable || _out is not { } pipe) return;
-        if (!pipe.Reader.TryRead(out var result))
+        if (_sendDone || SendInFlight || _waitingWritable || _out is not { } buffer) return;
+        if (buffer.TryGetSendable(out var chunk))
         {
-            ReleaseOutputIfIdle(); // everything flushed was sent
+            _sendPin = _engine.SendPins.Pin(chunk);
+            _engine.SubmitSend(_readiness, _sendPin.Value, chunk.Length);
             return;
         }
-        var buffer = result.Buffer;
-        var segment = ReadOnlyMemory<byte>.Empty;
-        foreach (var s in buffer)
-        {
-            if (s.IsEmpty) continue;
-            segment = s;
-            break;
-        }
-        pipe.Reader.AdvanceTo(buffer.Start, buffer.Start);
-        if (!segment.IsEmpty)
-        {
-            _sendPin = _engine.SendPins.Pin(segment);
-            _engine.SubmitSend(_readiness, _sendPin.Value, segment.Length);
-            return;
-        }
-        if (result.IsCompleted)
-        {
-            SendFin();
-            ReleaseOutputIfIdle();
-            MaybeClose();
-            return;
-        }
-        ReleaseOutputIfIdle();
+        AfterAllSent(buffer);
     }
 
     public void OnSent(int result)
@@ -110,11 +89,10 @@ internal sealed partial class FdConnection
             _sendPin = null;
             _engine.SendPins.Release(pin);
         }
-        var pipe = _out!;
+        var buffer = _out!;
         if (_sendDone)
         {
-            // Closed while the send was in flight: finish what EndSend left for us.
-            if (!_output.IsCompleted) pipe.Reader.Complete();
+            // Closed while the send was in flight: EndSend completed the flushes; the kernel is done with the memory.
             ReleaseOutputIfIdle();
             return;
         }
@@ -131,8 +109,8 @@ internal sealed partial class FdConnection
             Close(-result is Errnos.ECONNRESET or Errnos.EPIPE ? ShutdownKind.WriteReset : ShutdownKind.WriteError, closeFd: true);
             return;
         }
-        if (pipe.Reader.TryRead(out var read))
-            pipe.Reader.AdvanceTo(read.Buffer.GetPosition(result));
-        SubmitSend(); // the next segment, the FIN, or give the pipe back
+        buffer.Consume(result);
+        ResumeFlushIfDrained(buffer);
+        SubmitSend(); // the next run, the FIN, or give the buffer back
     }
 }

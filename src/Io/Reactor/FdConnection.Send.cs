@@ -1,14 +1,14 @@
 // Sending: a flush sends at once from the caller (no hop to a send loop); what the socket does not take waits for
-// writability. Completing Output sends FIN after the last byte. The output pipe goes back to the pool once
+// writability. Completing Output sends FIN after the last byte. The send buffer goes back to the pool once
 // everything written was sent.
-using System.IO.Pipelines;
 using Pooler.Io.Interop;
+using System.IO.Pipelines;
 
 namespace Pooler.Io;
 
 internal sealed partial class FdConnection
 {
-    private Pipe? _out;
+    private SendBuffer? _out;
     private readonly bool _sendByCompletion;
     private bool _sendDone;        // FIN sent, send error, or closed: nothing more goes out
     private bool _waitingWritable; // unsent bytes wait for the socket to become writable
@@ -22,15 +22,31 @@ internal sealed partial class FdConnection
         Send();
     }
 
-    internal Pipe? OutputPipe => _out;
+    internal SendBuffer? OutputBuffer => _out;
     internal bool SendEnded => _sendDone;
 
-    internal Pipe RentOutputPipe()
+    internal SendBuffer RentOutputBuffer() => _out ??= _engine.SendBuffers.Rent();
+
+    /// <summary>Output's flush: what was written becomes sendable and is sent as far as the socket takes it. Waits
+    /// (a pending result) while the pause threshold's worth stays unsent; IsCompleted once nothing goes out any more,
+    /// in which case the bytes are dropped.</summary>
+    internal ValueTask<FlushResult> FlushOutput(bool canceled)
     {
-        if (_out is { } pipe) return pipe;
-        pipe = _out = _engine.Pipes.Rent();
-        if (_sendDone) pipe.Reader.Complete(); // writes after the end are dropped; flushes report IsCompleted
-        return pipe;
+        if (_out is not { } buffer)
+            return new ValueTask<FlushResult>(new FlushResult(canceled, isCompleted: _sendDone));
+        if (_sendDone)
+        {
+            if (!SendInFlight) buffer.Clear(); // else OnSent gives the buffer back, with the kernel done reading it
+            ReleaseOutputIfIdle();
+            return new ValueTask<FlushResult>(new FlushResult(canceled, isCompleted: true));
+        }
+        buffer.Flush();
+        Send();
+        if (_sendDone)
+            return new ValueTask<FlushResult>(new FlushResult(canceled, isCompleted: true)); // the send failed
+        if (!canceled && _out is { } unsent && unsent.UnsentBytes >= _engine.Options.PauseThreshold)
+            return unsent.WaitFlush();
+        return new ValueTask<FlushResult>(new FlushResult(canceled, isCompleted: false));
     }
 
     /// <summary>Sends what was flushed, as far as the socket takes it (loop thread).</summary>
@@ -41,17 +57,15 @@ internal sealed partial class FdConnection
             SubmitSend();
             return;
         }
-        if (_sendDone || _waitingWritable || _out is not { } pipe) return;
-        if (!pipe.Reader.TryRead(out var result)) return; // nothing flushed yet
-        var buffer = result.Buffer;
+        if (_sendDone || _waitingWritable || _out is not { } buffer) return;
         var failure = ShutdownKind.None;
-        while (!buffer.IsEmpty && _readiness.WriteReady)
+        while (_readiness.WriteReady && buffer.TryGetSendable(out var chunk))
         {
-            var sent = Sockets.Send(_readiness.Fd, buffer);
+            var sent = Sockets.Send(_readiness.Fd, chunk.Span);
             if (sent.IsSuccess)
             {
-                if (sent.Value < buffer.Length) _readiness.WriteReady = false; // the socket buffer is full
-                buffer = buffer.Slice(sent.Value);
+                if (sent.Value < chunk.Length) _readiness.WriteReady = false; // the socket buffer is full
+                buffer.Consume(sent.IntValue);
             }
             else if (sent.IsAgain)
             {
@@ -63,19 +77,25 @@ internal sealed partial class FdConnection
                 break;
             }
         }
-        pipe.Reader.AdvanceTo(buffer.Start, buffer.End);
         if (failure != ShutdownKind.None)
         {
             Close(failure, closeFd: true);
             return;
         }
-        if (!buffer.IsEmpty)
+        ResumeFlushIfDrained(buffer);
+        if (buffer.UnsentBytes > 0)
         {
             _waitingWritable = true;
             _engine.RequestEvents(_readiness, Readiness.Out);
             return;
         }
-        if (result.IsCompleted)
+        AfterAllSent(buffer);
+    }
+
+    /// <summary>Everything flushed went out: FIN if Output is complete, and the buffer goes back when idle.</summary>
+    private void AfterAllSent(SendBuffer buffer)
+    {
+        if (_output.IsCompleted && buffer.UnflushedBytes == 0)
         {
             SendFin();
             ReleaseOutputIfIdle();
@@ -83,6 +103,12 @@ internal sealed partial class FdConnection
             return;
         }
         ReleaseOutputIfIdle();
+    }
+
+    private void ResumeFlushIfDrained(SendBuffer buffer)
+    {
+        if (buffer.FlushPending && buffer.UnsentBytes < _engine.Options.ResumeThreshold)
+            buffer.CompleteFlush(new FlushResult(isCanceled: false, isCompleted: false));
     }
 
     /// <summary>The application completed Output: FIN after what is buffered (an error closes at once).</summary>
@@ -96,9 +122,9 @@ internal sealed partial class FdConnection
         }
         if (!_sendDone)
         {
-            if (_out is { } pipe)
+            if (_out is { } buffer)
             {
-                pipe.Writer.Complete();
+                buffer.Flush(); // as a Pipe's writer commits on Complete
                 Send();
                 return;
             }
@@ -122,17 +148,19 @@ internal sealed partial class FdConnection
     {
         _waitingWritable = false;
         _sendDone = true;
-        if (SendInFlight) return; // the kernel still reads the pipe's memory: OnSent finishes this
-        if (_out is { } pipe && !_output.IsCompleted) pipe.Reader.Complete(); // pending and later flushes: IsCompleted
+        _out?.CompleteFlush(new FlushResult(isCanceled: false, isCompleted: true)); // pending and later flushes: IsCompleted
+        if (SendInFlight) return; // the kernel still reads the buffer's memory: OnSent finishes this
         ReleaseOutputIfIdle();
     }
 
     private void ReleaseOutputIfIdle()
     {
-        if (_out is not { } pipe || _output.Busy || _waitingWritable || SendInFlight) return;
-        bool release = _sendDone ? _output.IsCompleted : pipe.Writer.UnflushedBytes == 0 && !_output.IsCompleted;
+        if (_out is not { } buffer || _output.Busy || _waitingWritable || SendInFlight) return;
+        // After the end, what is left is dropped; before it, only an empty buffer goes (a completed Output's bytes
+        // still wait for their FIN, which sets _sendDone).
+        bool release = _sendDone || (buffer.IsEmpty && !_output.IsCompleted);
         if (!release) return;
         _out = null;
-        _engine.Pipes.Return(pipe);
+        _engine.SendBuffers.Return(buffer);
     }
 }

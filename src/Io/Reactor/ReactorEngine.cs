@@ -14,10 +14,17 @@ internal abstract partial class ReactorEngine : IoEngine
     private uint _generation;
     private const uint GenerationMask = 0x1FFF_FFFF;
 
-    protected ReactorEngine(IoEngineOptions? options) : base(options) => Pipes = new PipePool(ReceivePipeOptions);
+    protected ReactorEngine(IoEngineOptions? options, bool pinnedSegments = false) : base(options, pinnedSegments)
+    {
+        Pipes = new PipePool(ReceivePipeOptions);
+        SendBuffers = new SendBufferPool(ReceivePipeOptions.Pool, Options.MinimumSegmentSize, Scheduler);
+    }
 
-    /// <summary>Pipes lent to connections while they buffer bytes (loop thread only).</summary>
+    /// <summary>Pipes lent to connections while they buffer received bytes (loop thread only).</summary>
     internal PipePool Pipes { get; }
+
+    /// <summary>Send buffers lent to connections while they have bytes to send (loop thread only).</summary>
+    internal SendBufferPool SendBuffers { get; }
 
     /// <summary>Pins of the completion-based sends in flight (loop thread only).</summary>
     internal SendPinPool SendPins { get; } = new();
