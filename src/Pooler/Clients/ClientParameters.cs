@@ -43,6 +43,7 @@ internal sealed class ClientParameters
     /// </summary>
     public void SetDefaults(IReadOnlyList<KeyValuePair<string, string>> serverParameters)
     {
+        Version++;
         _defaults = _tracked.DefaultsFrom(serverParameters);
         for (var i = _ownCount - 1; i >= 0; i--)
         {
@@ -56,6 +57,7 @@ internal sealed class ClientParameters
     {
         if (_tracked.Canonical(name) is not { } canonical)
             return;
+        Version++;
         name = canonical;
         var i = IndexOfOwn(name);
         if (DefaultOf(name) == value)
@@ -91,6 +93,7 @@ internal sealed class ClientParameters
     /// <summary>A committed SET / RESET / RESET ALL of the client's (for parameters the server does not report).</summary>
     public void Apply(SqlCommand command)
     {
+        Version++;
         switch (command.Kind)
         {
             case SqlCommandKind.Set:
@@ -110,7 +113,49 @@ internal sealed class ClientParameters
     }
 
     /// <summary>DISCARD ALL: back to the session defaults (startup values stay: they are the defaults).</summary>
-    public void ClearSessionSettings() => _settings = null;
+    public void ClearSessionSettings()
+    {
+        Version++;
+        _settings = null;
+    }
+
+    /// <summary>Bumped by every change, so a server's record that it matched this state goes stale with it.</summary>
+    public int Version { get; private set; }
+
+    /// <summary>Whether BuildSync would say the same for this client as for <paramref name="other"/> on any server:
+    /// the same tracked names, login values, own values and session settings.</summary>
+    public bool SameSettingsAs(ClientParameters other)
+    {
+        if (!ReferenceEquals(_tracked, other._tracked) || _ownCount != other._ownCount
+            || (_settings?.Count ?? 0) != (other._settings?.Count ?? 0))
+            return false;
+        if (!ReferenceEquals(_defaults, other._defaults))
+        {
+            if (_defaults.Length != other._defaults.Length)
+                return false;
+            for (var i = 0; i < _defaults.Length; i++)
+            {
+                if (_defaults[i].Key != other._defaults[i].Key || _defaults[i].Value != other._defaults[i].Value)
+                    return false;
+            }
+        }
+        for (var i = 0; i < _ownCount; i++)
+        {
+            var (name, value) = OwnAt(i);
+            var j = other.IndexOfOwn(name);
+            if (j < 0 || other.OwnAt(j).Value != value)
+                return false;
+        }
+        if (_settings is not null)
+        {
+            foreach (var (name, value) in _settings)
+            {
+                if (!other._settings!.TryGetValue(name, out var theirs) || theirs != value)
+                    return false;
+            }
+        }
+        return true;
+    }
 
     /// <summary>
     /// The statements that bring <paramref name="server"/> to this client's settings, or null when in sync. Reported
@@ -119,6 +164,8 @@ internal sealed class ClientParameters
     /// </summary>
     public string? BuildSync(ServerConnection server)
     {
+        if (server.IsInSyncWith(this))
+            return null;
         StringBuilder? sql = null;
         Dictionary<string, string>? wanted = null;
         foreach (var (name, value) in _defaults)
@@ -157,6 +204,8 @@ internal sealed class ClientParameters
                 server.ForgetSessionSetting(name);
             }
         }
+        if (sql is null)
+            server.MarkInSyncWith(this);
         return sql?.ToString();
     }
 

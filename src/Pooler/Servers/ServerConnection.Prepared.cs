@@ -35,9 +35,17 @@ internal sealed partial class ServerConnection
     /// <summary>Unreported settings the pooler knows differ from the login defaults here: name → value as SQL text.</summary>
     public IReadOnlyDictionary<string, string> SessionSettings => _sessionSettings;
 
-    public void RecordSessionSetting(string name, string sqlValue) => _sessionSettings[name] = sqlValue;
+    public void RecordSessionSetting(string name, string sqlValue)
+    {
+        SettingsChanged();
+        _sessionSettings[name] = sqlValue;
+    }
 
-    public void ForgetSessionSetting(string name) => _sessionSettings.Remove(name);
+    public void ForgetSessionSetting(string name)
+    {
+        SettingsChanged();
+        _sessionSettings.Remove(name);
+    }
 
     /// <summary>Whether the server reported <paramref name="name"/> (asked per tracked parameter at every link).</summary>
     public bool IsReported(string name) => _reported.Contains(name);
@@ -50,6 +58,7 @@ internal sealed partial class ServerConnection
     /// <summary>The server's session was reset (server_reset_query): its statements and settings are gone.</summary>
     private void ForgetSessionState()
     {
+        SettingsChanged();
         _statementCache?.Clear();
         _sessionSettings.Clear();
         _pendingSettings.Clear();
@@ -198,6 +207,7 @@ internal sealed partial class ServerConnection
                 EndTransaction(committed: false);
                 break;
             case SessionTag.DiscardAll:
+                SettingsChanged();
                 _statementCache?.Clear();
                 _sessionSettings.Clear();
                 _pendingSettings.Clear();
@@ -215,6 +225,7 @@ internal sealed partial class ServerConnection
     {
         if (committed)
         {
+            if (_pendingSettings.Count > 0) SettingsChanged();
             foreach (var (client, command) in _pendingSettings)
             {
                 if (command.Name is { } name && IsReported(name))

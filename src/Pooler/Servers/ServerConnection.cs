@@ -255,12 +255,14 @@ internal sealed partial class ServerConnection : IPooledServer
     /// </summary>
     public void AssumeParameter(string name, string value)
     {
+        SettingsChanged();
         _parameters[name] = value;
         _assumed.Add(name);
     }
 
     private void ForgetAssumedParameters()
     {
+        SettingsChanged();
         foreach (var name in _assumed)
         {
             if (!_parameterOrder.Contains(name))
@@ -271,6 +273,7 @@ internal sealed partial class ServerConnection : IPooledServer
 
     private void RecordParameter(string name, string value)
     {
+        SettingsChanged();
         _assumed.Remove(name);
         if (!_parameters.ContainsKey(name))
         {

@@ -60,5 +60,44 @@ public sealed class ClientParametersTests
         Assert.Same(tracked.DefaultsFrom(server), tracked.DefaultsFrom(server));
         Assert.Equal(["TimeZone"], tracked.DefaultsFrom(server).Select(kv => kv.Key));
     }
-}
 
+    [Fact]
+    public void SameSettingsAs_IdenticalClients_True_UntilOneDiffers()
+    {
+        var tracked = TrackedParameters.For([]);
+        IReadOnlyList<KeyValuePair<string, string>> server = [new("application_name", ""), new("TimeZone", "UTC")];
+        var a = new ClientParameters(tracked);
+        var b = new ClientParameters(tracked);
+        foreach (var p in new[] { a, b })
+        {
+            p.Set("application_name", "app");
+            p.SetDefaults(server);
+        }
+        Assert.True(a.SameSettingsAs(b));
+
+        b.Apply(new Pooler.Prepared.SqlCommand(Pooler.Prepared.SqlCommandKind.Set, "statement_timeout", "'4s'"));
+        Assert.False(a.SameSettingsAs(b));
+        a.Apply(new Pooler.Prepared.SqlCommand(Pooler.Prepared.SqlCommandKind.Set, "statement_timeout", "'4s'"));
+        Assert.True(a.SameSettingsAs(b));
+
+        a.Set("TimeZone", "Asia/Tokyo");
+        Assert.False(a.SameSettingsAs(b));
+        Assert.False(b.SameSettingsAs(a));
+    }
+
+    [Fact]
+    public void Version_EveryChange_Bumped()
+    {
+        var p = new ClientParameters([]);
+        var seen = new List<int> { p.Version };
+        p.Set("application_name", "x");
+        seen.Add(p.Version);
+        p.SetDefaults([new("application_name", "")]);
+        seen.Add(p.Version);
+        p.Apply(new Pooler.Prepared.SqlCommand(Pooler.Prepared.SqlCommandKind.Set, "work_mem", "'8MB'"));
+        seen.Add(p.Version);
+        p.ClearSessionSettings();
+        seen.Add(p.Version);
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+    }
+}

@@ -70,6 +70,31 @@ public sealed class IsolationTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task TransactionMode_ClientsWithSameSettings_OneSets_OthersStillGetDefaults()
+    {
+        // Clients with identical settings share the server's "already in sync" record; a SET by one of them (reported
+        // or not) must end that sharing at once, on the server and for the client.
+        await using var pooler = await PoolerHarness.StartAsync(Pg, o => o with { DefaultPoolSize = 1 });
+        await using var a = await pooler.OpenAsync(applicationName: "same");
+        await using var b = await pooler.OpenAsync(applicationName: "same");
+        await using var c = await pooler.OpenAsync(applicationName: "same");
+        var defaultTimeout = await a.ScalarAsync("SHOW statement_timeout");
+        var defaultZone = await b.ScalarAsync("SHOW TimeZone");
+
+        await b.ExecAsync("SET statement_timeout = '4s'; SET TimeZone = 'Asia/Tokyo'");
+        Assert.Equal(defaultTimeout, await a.ScalarAsync("SHOW statement_timeout"));
+        Assert.Equal(defaultZone, await c.ScalarAsync("SHOW TimeZone"));
+        Assert.Equal("4s", await b.ScalarAsync("SHOW statement_timeout"));
+        Assert.Equal("Asia/Tokyo", await b.ScalarAsync("SHOW TimeZone"));
+        Assert.Equal(defaultTimeout, await c.ScalarAsync("SHOW statement_timeout"));
+
+        await b.ExecAsync("RESET ALL");
+        Assert.Equal(defaultZone, await b.ScalarAsync("SHOW TimeZone"));
+        Assert.Equal(defaultTimeout, await a.ScalarAsync("SHOW statement_timeout"));
+        Assert.Equal(defaultTimeout, await b.ScalarAsync("SHOW statement_timeout"));
+    }
+
+    [Fact]
     public async Task StatementMode_TransactionBlock_RefusedWithClearError()
     {
         await using var pooler = await PoolerHarness.StartAsync(Pg, o => o with { PoolMode = PoolMode.Statement });
