@@ -10,9 +10,9 @@ public abstract partial class IoEngine : IDisposable
 {
     private static int s_nextLoopId;
 
-    /// <param name="pinnedSegments">The backend hands segment memory to the kernel beyond the call (io_uring sends):
-    /// without a configured pool, segments then come from a pool of pinned blocks.</param>
-    protected IoEngine(IoEngineOptions? options, bool pinnedSegments = false)
+    /// <param name="pinnedSends">The backend hands send memory to the kernel beyond the call (io_uring): send buffers
+    /// then draw from a pool of pinned blocks.</param>
+    protected IoEngine(IoEngineOptions? options, bool pinnedSends = false)
     {
         Options = options ?? new IoEngineOptions();
         LoopId = Interlocked.Increment(ref s_nextLoopId) - 1;
@@ -20,9 +20,9 @@ public abstract partial class IoEngine : IDisposable
         TimeProvider = new LoopTimeProvider(this);
         SynchronizationContext = new LoopSynchronizationContext(this);
         Timers = new TimerQueue();
-        var pool = Options.MemoryPool
-            ?? (pinnedSegments ? new PinnedBlockPool(Options.MinimumSegmentSize, Options.PinnedBlockCapacity) : MemoryPool<byte>.Shared);
-        ReceivePipeOptions = new PipeOptions(pool, Scheduler, Scheduler, Options.PauseThreshold,
+        if (pinnedSends)
+            SendBlocks = new PinnedBlockPool(Options.MinimumSegmentSize, Options.PinnedBlockCapacity);
+        ReceivePipeOptions = new PipeOptions(Options.MemoryPool ?? MemoryPool<byte>.Shared, Scheduler, Scheduler, Options.PauseThreshold,
             Options.ResumeThreshold, Options.MinimumSegmentSize, useSynchronizationContext: false);
         SendPipeOptions = ReceivePipeOptions;
     }
@@ -47,6 +47,9 @@ public abstract partial class IoEngine : IDisposable
     internal SynchronizationContext SynchronizationContext { get; }
     internal TimerQueue Timers { get; }
     internal PipeOptions ReceivePipeOptions { get; }
+
+    /// <summary>Pinned blocks for send buffers (io_uring); null where sends copy at the call (epoll, portable).</summary>
+    internal PinnedBlockPool? SendBlocks { get; }
     internal PipeOptions SendPipeOptions { get; }
 
     /// <summary>Listens on an IPEndPoint or UnixDomainSocketEndPoint (an existing socket file is replaced).</summary>

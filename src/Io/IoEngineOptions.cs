@@ -20,14 +20,13 @@ public sealed record IoEngineOptions
     /// small enough that a few thousand active connections stay cheap.</summary>
     public int MinimumSegmentSize { get; init; } = 8 * 1024;
 
-    /// <summary>Segment memory; segments exist only while data is buffered. Default null: the shared array pool, except
-    /// on io_uring, where each loop keeps its own pool of pinned <see cref="MinimumSegmentSize"/> blocks (at most
-    /// <see cref="PinnedBlockCapacity"/> of them free) so that pinning a send's memory costs nothing; larger segments
-    /// come from the shared array pool there too.</summary>
+    /// <summary>Receive segment memory (default null: the shared array pool; segments exist only while data is
+    /// buffered). Send buffers take arrays from the shared array pool too, except on io_uring, where each loop keeps
+    /// pinned <see cref="MinimumSegmentSize"/> blocks so that pinning a send's memory costs nothing.</summary>
     public MemoryPool<byte>? MemoryPool { get; init; }
 
-    /// <summary>Free pinned blocks a loop keeps for reuse (default 256, i.e. 2 MiB at 8 KiB): enough for the
-    /// segments of a few hundred busy connections at once; beyond that, returned blocks become garbage.</summary>
+    /// <summary>io_uring: free pinned send blocks a loop keeps for reuse (default 256, i.e. 2 MiB at 8 KiB): enough
+    /// for a few hundred busy connections at once; beyond that, returned blocks become garbage.</summary>
     public int PinnedBlockCapacity { get; init; } = 256;
 
     /// <summary>Set TCP_NODELAY on TCP connections (default on: a pooler forwards small request/response frames).</summary>

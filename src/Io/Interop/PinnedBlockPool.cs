@@ -1,73 +1,30 @@
-// Pipe segment memory in pinned arrays (the pinned object heap), so that an io_uring send hands the kernel a pointer
-// at once: array-backed memory paid a pinned GCHandle allocation and free on every send.
+// Send memory in pinned arrays (the pinned object heap), so that an io_uring send hands the kernel a pointer at
+// once: pinning ordinary array memory cost a GCHandle allocation and free on every send.
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Pooler.Io;
 
 /// <summary>
-/// Fixed-size blocks, each its own <see cref="MemoryManager{T}"/> whose <see cref="MemoryManager{T}.Pin"/> costs
-/// nothing (the array never moves). <see cref="MaxBufferSize"/> is the block size, so a pipe asked for more rents
-/// that segment from the shared array pool itself (a direct larger request gets shared-pool memory too). At most <c>capacity</c> free blocks are kept (the rest become
-/// garbage); blocks exist only while bytes are buffered, as with the array pool.
+/// Fixed-size blocks for one loop's send buffers (loop thread only, hence no locking). At most <c>capacity</c> free
+/// blocks are kept; the rest become garbage. Blocks exist only while bytes wait to be sent.
 /// </summary>
-internal sealed class PinnedBlockPool(int blockSize, int capacity) : MemoryPool<byte>
+internal sealed class PinnedBlockPool(int blockSize, int capacity)
 {
-    private readonly ConcurrentQueue<Block> _free = new();
-    private int _freeCount;
+    private readonly Stack<byte[]> _free = new();
 
-    public override int MaxBufferSize => blockSize;
+    public int BlockSize => blockSize;
 
-    public override IMemoryOwner<byte> Rent(int minBufferSize = -1)
+    public byte[] Rent() => _free.TryPop(out var block) ? block : GC.AllocateUninitializedArray<byte>(blockSize, pinned: true);
+
+    public void Return(byte[] block)
     {
-        if (minBufferSize > blockSize)
-            return Shared.Rent(minBufferSize); // callers that ignore MaxBufferSize (the portable backend's socket pipes)
-        if (_free.TryDequeue(out var block))
-        {
-            Interlocked.Decrement(ref _freeCount);
-            block.Rented = true;
-            return block;
-        }
-        return new Block(this, blockSize) { Rented = true };
+        if (_free.Count < capacity) _free.Push(block);
     }
 
-    private void Return(Block block)
-    {
-        if (Interlocked.Increment(ref _freeCount) <= capacity)
-        {
-            _free.Enqueue(block);
-            return;
-        }
-        Interlocked.Decrement(ref _freeCount);
-    }
-
-    protected override void Dispose(bool disposing) => _free.Clear();
-
-    private sealed class Block(PinnedBlockPool pool, int size) : MemoryManager<byte>
-    {
-        private readonly byte[] _array = GC.AllocateUninitializedArray<byte>(size, pinned: true);
-
-        public bool Rented { get; set; }
-
-        public override Span<byte> GetSpan() => _array;
-
-        public override unsafe MemoryHandle Pin(int elementIndex = 0)
-        {
-            ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)elementIndex, (uint)_array.Length, nameof(elementIndex));
-            return new MemoryHandle(Unsafe.AsPointer(ref Unsafe.Add(ref _array[0], elementIndex)));
-        }
-
-        public override void Unpin()
-        {
-        }
-
-        // IMemoryOwner.Dispose: the pipe is done with the segment.
-        protected override void Dispose(bool disposing)
-        {
-            if (!Rented) return; // a second Dispose must not queue the block twice
-            Rented = false;
-            pool.Return(this);
-        }
-    }
+    /// <summary>A handle to memory inside a block from <see cref="Rent"/>: its address, with nothing to free (the
+    /// block never moves).</summary>
+    public static unsafe MemoryHandle Handle(ReadOnlyMemory<byte> inBlock) =>
+        new(Unsafe.AsPointer(ref MemoryMarshal.GetReference(inBlock.Span)));
 }

@@ -21,7 +21,7 @@ internal sealed partial class IoUringEngine : ReactorEngine
     private IoUring.Ring? _ring;
     private bool _wakeArmed;
 
-    public IoUringEngine(IoEngineOptions? options) : base(options, pinnedSegments: true)
+    public IoUringEngine(IoEngineOptions? options) : base(options, pinnedSends: true)
     {
         var ev = Libc.EventFd();
         ev.ThrowOnError("eventfd");

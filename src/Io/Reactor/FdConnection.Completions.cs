@@ -73,9 +73,9 @@ internal sealed partial class FdConnection
     private void SubmitSend()
     {
         if (_sendDone || SendInFlight || _waitingWritable || _out is not { } buffer) return;
-        if (buffer.TryGetSendable(out var chunk))
+        if (buffer.TryGetSendable(out var chunk, out bool pinned))
         {
-            _sendPin = _engine.SendPins.Pin(chunk);
+            _sendPin = pinned ? _engine.SendPins.Hold(PinnedBlockPool.Handle(chunk)) : _engine.SendPins.Pin(chunk);
             _engine.SubmitSend(_readiness, _sendPin.Value, chunk.Length);
             return;
         }

@@ -59,7 +59,7 @@ internal sealed partial class FdConnection
         }
         if (_sendDone || _waitingWritable || _out is not { } buffer) return;
         var failure = ShutdownKind.None;
-        while (_readiness.WriteReady && buffer.TryGetSendable(out var chunk))
+        while (_readiness.WriteReady && buffer.TryGetSendable(out var chunk, out _))
         {
             var sent = Sockets.Send(_readiness.Fd, chunk.Span);
             if (sent.IsSuccess)

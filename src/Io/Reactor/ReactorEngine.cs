@@ -14,10 +14,10 @@ internal abstract partial class ReactorEngine : IoEngine
     private uint _generation;
     private const uint GenerationMask = 0x1FFF_FFFF;
 
-    protected ReactorEngine(IoEngineOptions? options, bool pinnedSegments = false) : base(options, pinnedSegments)
+    protected ReactorEngine(IoEngineOptions? options, bool pinnedSends = false) : base(options, pinnedSends)
     {
         Pipes = new PipePool(ReceivePipeOptions);
-        SendBuffers = new SendBufferPool(ReceivePipeOptions.Pool, Options.MinimumSegmentSize, Scheduler);
+        SendBuffers = new SendBufferPool(SendBlocks, Options.MinimumSegmentSize, Scheduler);
     }
 
     /// <summary>Pipes lent to connections while they buffer received bytes (loop thread only).</summary>

@@ -13,17 +13,17 @@ namespace Pooler.Io;
 /// flush that leaves <c>pause</c> bytes unsent waits (this is its <see cref="IValueTaskSource{T}"/>) until sends bring
 /// them under <c>resume</c>, or the connection ends.
 /// </summary>
-internal sealed class SendBuffer(MemoryPool<byte> pool, int minimumSegment, PipeScheduler scheduler) : IValueTaskSource<FlushResult>
+internal sealed class SendBuffer(PinnedBlockPool? blocks, int minimumSegment, PipeScheduler scheduler) : IValueTaskSource<FlushResult>
 {
+    // Plain arrays, so that writing and sending index them directly (a MemoryManager's span costs a virtual call).
     private struct Segment
     {
-        public Memory<byte> Memory;
-        public object Owner; // a byte[] from the shared ArrayPool, or an IMemoryOwner<byte> from the pool
+        public byte[] Array;
+        public bool Pinned;  // a block of the pinned pool (else the shared ArrayPool's)
         public int Start;    // first unsent byte
         public int End;      // end of the committed bytes
     }
 
-    private readonly bool _arrays = pool == MemoryPool<byte>.Shared; // rent arrays directly: no owner object per rent
     private Segment[] _segments = new Segment[4];                     // a ring; the length is a power of two
     private int _head, _count;
     private long _unflushed;
@@ -47,23 +47,15 @@ internal sealed class SendBuffer(MemoryPool<byte> pool, int minimumSegment, Pipe
         if (_count > 0)
         {
             ref var tail = ref Tail;
-            if (tail.Memory.Length - tail.End >= sizeHint)
-                return tail.Memory[tail.End..];
+            if (tail.Array.Length - tail.End >= sizeHint)
+                return tail.Array.AsMemory(tail.End);
         }
         var size = Math.Max(sizeHint, minimumSegment);
-        Segment segment;
-        if (_arrays || size > pool.MaxBufferSize)
-        {
-            var array = ArrayPool<byte>.Shared.Rent(size);
-            segment = new Segment { Memory = array, Owner = array };
-        }
-        else
-        {
-            var owner = pool.Rent(size);
-            segment = new Segment { Memory = owner.Memory, Owner = owner };
-        }
+        var segment = blocks is not null && size <= blocks.BlockSize
+            ? new Segment { Array = blocks.Rent(), Pinned = true }
+            : new Segment { Array = ArrayPool<byte>.Shared.Rent(size) };
         Append(segment);
-        return segment.Memory;
+        return segment.Array;
     }
 
     public void Advance(int bytes)
@@ -71,7 +63,7 @@ internal sealed class SendBuffer(MemoryPool<byte> pool, int minimumSegment, Pipe
         if (bytes == 0) return;
         if (_count == 0) throw new InvalidOperationException("Advance without GetMemory or GetSpan.");
         ref var tail = ref Tail;
-        if ((uint)bytes > (uint)(tail.Memory.Length - tail.End))
+        if ((uint)bytes > (uint)(tail.Array.Length - tail.End))
             throw new ArgumentOutOfRangeException(nameof(bytes), bytes, "more than the memory handed out");
         tail.End += bytes;
         _unflushed += bytes;
@@ -84,8 +76,9 @@ internal sealed class SendBuffer(MemoryPool<byte> pool, int minimumSegment, Pipe
         _unflushed = 0;
     }
 
-    /// <summary>The first run of flushed, unsent bytes (within one segment); false when there are none.</summary>
-    public bool TryGetSendable(out ReadOnlyMemory<byte> chunk)
+    /// <summary>The first run of flushed, unsent bytes (within one segment); false when there are none.
+    /// <paramref name="pinned"/>: the run lies in a pinned block (its address holds until it is consumed).</summary>
+    public bool TryGetSendable(out ReadOnlyMemory<byte> chunk, out bool pinned)
     {
         while (_unsent > 0)
         {
@@ -96,10 +89,12 @@ internal sealed class SendBuffer(MemoryPool<byte> pool, int minimumSegment, Pipe
                 ReleaseHead(); // an empty segment left behind when a larger one was needed: not the tail, as bytes follow
                 continue;
             }
-            chunk = head.Memory.Slice(head.Start, (int)Math.Min(available, _unsent));
+            chunk = head.Array.AsMemory(head.Start, (int)Math.Min(available, _unsent));
+            pinned = head.Pinned;
             return true;
         }
         chunk = default;
+        pinned = false;
         return false;
     }
 
@@ -168,8 +163,8 @@ internal sealed class SendBuffer(MemoryPool<byte> pool, int minimumSegment, Pipe
     private void ReleaseHead()
     {
         ref var head = ref _segments[_head];
-        if (head.Owner is byte[] array) ArrayPool<byte>.Shared.Return(array);
-        else ((IMemoryOwner<byte>)head.Owner).Dispose();
+        if (head.Pinned) blocks!.Return(head.Array);
+        else ArrayPool<byte>.Shared.Return(head.Array);
         head = default;
         _head = (_head + 1) & (_segments.Length - 1);
         _count--;

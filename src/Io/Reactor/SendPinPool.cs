@@ -18,6 +18,14 @@ internal sealed class SendPinPool(int capacity = 256)
         return box;
     }
 
+    /// <summary>Holds the handle of memory that needs no pin (a pinned block) in a box from the pool.</summary>
+    public StrongBox<MemoryHandle> Hold(MemoryHandle handle)
+    {
+        var box = _free.TryPop(out var free) ? free : new StrongBox<MemoryHandle>();
+        box.Value = handle;
+        return box;
+    }
+
     /// <summary>Unpins the memory and takes the box back.</summary>
     public void Release(StrongBox<MemoryHandle> box)
     {
