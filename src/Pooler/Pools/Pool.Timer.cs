@@ -14,6 +14,17 @@ internal sealed partial class Pool
 
     internal const string LifetimeReason = "server lifetime over";
 
+    // A lower bound of the idle servers' ConnectedAt: lowered when one is parked, made exact when the timer runs.
+    // The deadline it gives is never late, at worst early (the timer then finds nothing due and re-arms), and it
+    // spares a scan of every idle server each time one is handed back.
+    private DateTimeOffset _idleConnectedFloor = DateTimeOffset.MaxValue;
+
+    private void NoteParkedIdle(IPooledServer server)
+    {
+        if (server.ConnectedAt < _idleConnectedFloor)
+            _idleConnectedFloor = server.ConnectedAt;
+    }
+
     private DateTimeOffset NextDeadline(DateTimeOffset now)
     {
         var due = DateTimeOffset.MaxValue;
@@ -36,11 +47,12 @@ internal sealed partial class Pool
             // The idle list is in release order, so its bottom entry has been idle longest.
             if (Settings.ServerIdleTimeout > TimeSpan.Zero && ServerCount > Settings.MinPoolSize)
                 due = Min(due, _idle[0].IdleSince + Settings.ServerIdleTimeout);
-            if (Settings.ServerLifetime > TimeSpan.Zero)
-            {
-                foreach (var server in _idle)
-                    due = Min(due, server.ConnectedAt + Settings.ServerLifetime);
-            }
+            if (Settings.ServerLifetime > TimeSpan.Zero && _idleConnectedFloor != DateTimeOffset.MaxValue)
+                due = Min(due, _idleConnectedFloor + Settings.ServerLifetime);
+        }
+        else
+        {
+            _idleConnectedFloor = DateTimeOffset.MaxValue;
         }
         return Min(due, HandOverDue());
     }
@@ -106,6 +118,9 @@ internal sealed partial class Pool
             _idle.RemoveAt(0);
             Drop(server, IdleTimeoutReason, notable: true);
         }
+        _idleConnectedFloor = DateTimeOffset.MaxValue;
+        foreach (var server in _idle)
+            NoteParkedIdle(server);
     }
 
     /// <summary>server_lifetime: a server connected longer than this is closed instead of reused.</summary>

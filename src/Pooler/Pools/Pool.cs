@@ -262,6 +262,7 @@ internal sealed partial class Pool
         }
         server.IdleSince = _manager.Time.GetUtcNow();
         _idle.Add(server);
+        NoteParkedIdle(server);
         ArmTimer();
     }
 

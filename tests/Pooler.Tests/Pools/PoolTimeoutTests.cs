@@ -126,6 +126,29 @@ public sealed class PoolTimeoutTests
     }
 
     [Fact]
+    public async Task ServerLifetime_OldestIdleTakenMeanwhile_YoungerClosedAtItsOwnLifetime()
+    {
+        // The pool keeps a lower bound of the idle servers' connect times, not the exact minimum: when the oldest
+        // leaves the idle list the timer may fire early, and must then wait for the next one's lifetime, not close it.
+        var bed = new PoolTestBed();
+        var pool = bed.Pool(new PoolLimits { PoolSize = 2, ServerLifetime = TimeSpan.FromSeconds(100), QueryWaitTimeout = TimeSpan.Zero });
+        var old = (FakePooledServer)await bed.AcquireNewAsync(pool);
+        bed.Time.Advance(TimeSpan.FromSeconds(50));
+        var young = (FakePooledServer)await bed.AcquireNewAsync(pool);
+        pool.Release(young, reusable: true);
+        pool.Release(old, reusable: true);
+        Assert.Same(old, (await pool.AcquireAsync()).Server);
+
+        bed.Time.Advance(TimeSpan.FromSeconds(50)); // the old server's lifetime, while a client holds it
+        Assert.Null(young.ClosedReason);
+        Assert.True(pool.TimerArmed);
+
+        bed.Time.Advance(TimeSpan.FromSeconds(50));
+        Assert.Equal(Pool.LifetimeReason, young.ClosedReason);
+        Assert.Null(old.ClosedReason);
+    }
+
+    [Fact]
     public async Task ServerCheckQuery_IdleLongerThanDelay_CheckedBeforeHandedOut()
     {
         var bed = new PoolTestBed();
