@@ -54,7 +54,7 @@ internal sealed partial class Pool
                 Drop(server, ShutdownReason);
                 return;
             }
-            Hand(server);
+            Hand(server, justLoggedIn: true);
             return;
         }
 

@@ -213,7 +213,10 @@ internal sealed partial class Pool
     }
 
     /// <summary>Give a free server to the first waiter, or park it idle (closing it if the reserve made the pool too big).</summary>
-    private void Hand(IPooledServer server)
+    /// <param name="justLoggedIn">A login this pool started for its waiters: the shared entry granted the slot for
+    /// them a moment ago, so it serves one before any fair-share yield (giving it straight back when the login took
+    /// longer than the starvation hysteresis made both workers' clients wait another round).</param>
+    private void Hand(IPooledServer server, bool justLoggedIn = false)
     {
         if (ClosesOnHand(server) is { } adminReason)
         {
@@ -227,7 +230,7 @@ internal sealed partial class Pool
             Launch();
             return;
         }
-        if (YieldsToOtherWorker())
+        if (!(justLoggedIn && _waiters.Count > 0) && YieldsToOtherWorker())
         {
             Drop(server, "handed over to another worker (its fair share of the pool)");
             Launch();

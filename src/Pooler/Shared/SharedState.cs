@@ -131,7 +131,7 @@ internal sealed class SharedState : IDisposable
     /// <summary>
     /// Fair share = ceil(limit / n) with n = the workers holding or wanting slots. Yielding: this worker holds more
     /// than that while a hungry one holds less, or a hungry one holds nothing and has not served a client for
-    /// <see cref="StarveMs"/>. Taking: refused when at or above the share while a hungry one is below it, or when a
+    /// <see cref="StarveMs"/> (and, when this worker is hungry too, for longer than this one). Taking: refused when at or above the share while a hungry one is below it, or when a
     /// hungry one with nothing has starved longer than this worker.
     /// </summary>
     private bool Owed(int index, int limit, int worker, long now, bool yielding)
@@ -162,7 +162,10 @@ internal sealed class SharedState : IDisposable
             if (count == 0)
             {
                 var progress = Volatile.Read(ref Progress(index, w));
-                if (now - progress >= StarveMs && (yielding || progress < myProgress))
+                // Only to one starving longer than this worker: a worker that is itself starving keeps the server
+                // (else a server logged in for its long-waiting client went straight back when the login took
+                // longer than StarveMs, and the client waited another round).
+                if (now - progress >= StarveMs && progress < myProgress)
                     return true;
             }
         }

@@ -94,6 +94,21 @@ public sealed class SharedFairShareTests : IDisposable
     }
 
     [Fact]
+    public void ShouldYield_HolderStarvingLongerThanTheOther_KeepsItsServer()
+    {
+        // Worker 1 waited first; worker 0 gave it the only slot and became hungry itself. The server worker 1 then
+        // logged in must serve worker 1's client, however long the login took, not go straight back to worker 0.
+        var start = SharedState.NowMs;
+        _state.SetHungry(_pool, worker: 1, start);
+        _state.SetHungry(_pool, worker: 0, start + 50);
+        Take(1, 1, limit: 1);
+        Assert.False(_state.ShouldYield(_pool, 1, worker: 1, start + 50 + 5 * SharedState.StarveMs));
+        // Once worker 1 has served its client, worker 0 is the one starving longer: then it yields.
+        _state.Served(_pool, 1, start + 60);
+        Assert.True(_state.ShouldYield(_pool, 1, worker: 1, start + 50 + 5 * SharedState.StarveMs));
+    }
+
+    [Fact]
     public void ClearHungry_WakesWorkersRefusedBecauseOfIt()
     {
         var now = SharedState.NowMs;
