@@ -1,8 +1,8 @@
 // Sending: a flush sends at once from the caller (no hop to a send loop); what the socket does not take waits for
 // writability. Completing Output sends FIN after the last byte. The send buffer goes back to the pool once
 // everything written was sent.
-using Pooler.Io.Interop;
 using System.IO.Pipelines;
+using Pooler.Io.Interop;
 
 namespace Pooler.Io;
 

@@ -11,14 +11,9 @@ internal sealed class SendPinPool(int capacity = 256)
     private readonly Stack<StrongBox<MemoryHandle>> _free = new();
 
     /// <summary>Pins <paramref name="memory"/> (the kernel reads it until the send completes) in a box from the pool.</summary>
-    public StrongBox<MemoryHandle> Pin(ReadOnlyMemory<byte> memory)
-    {
-        var box = _free.TryPop(out var free) ? free : new StrongBox<MemoryHandle>();
-        box.Value = memory.Pin();
-        return box;
-    }
+    public StrongBox<MemoryHandle> Pin(ReadOnlyMemory<byte> memory) => Hold(memory.Pin());
 
-    /// <summary>Holds the handle of memory that needs no pin (a pinned block) in a box from the pool.</summary>
+    /// <summary>Holds a send's memory handle (a pin, or the address of a pinned block) in a box from the pool.</summary>
     public StrongBox<MemoryHandle> Hold(MemoryHandle handle)
     {
         var box = _free.TryPop(out var free) ? free : new StrongBox<MemoryHandle>();

@@ -207,10 +207,7 @@ internal sealed partial class ServerConnection
                 EndTransaction(committed: false);
                 break;
             case SessionTag.DiscardAll:
-                SettingsChanged();
-                _statementCache?.Clear();
-                _sessionSettings.Clear();
-                _pendingSettings.Clear();
+                ForgetSessionState();
                 client?.OnStatementsDiscarded(discardAll: true);
                 break;
             case SessionTag.DeallocateAll:
